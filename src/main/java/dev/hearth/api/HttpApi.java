@@ -1,0 +1,194 @@
+package dev.hearth.api;
+
+import dev.hearth.core.ErrorCode;
+import dev.hearth.core.Ids;
+import dev.hearth.core.LambdaException;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The node's HTTP front door: a Vert.x server that matches each request against the {@link RouteTable},
+ * reads its body up to the route's limit, runs the handler and writes the response (errors through
+ * {@link ErrorResponses}).
+ *
+ * <p>Threading: requests arrive on Vert.x event loops. Handlers marked blocking run on the injected
+ * virtual-thread executor and their response is written back on the request's event-loop context;
+ * non-blocking handlers run on the event loop itself.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final Vertx vertx;
+    private final RouteTable routes;
+    private final Ids ids;
+    private final ExecutorService blocking;
+    private HttpServer server;
+
+    public HttpApi(Vertx vertx, RouteTable routes, Ids ids, ExecutorService blocking) {
+        this.vertx = vertx;
+        this.routes = routes;
+        this.ids = ids;
+        this.blocking = blocking;
+    }
+
+    /** Binds and starts serving; returns the bound port. Throws if the address cannot be bound. */
+    public int listen(String host, int port) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setReuseAddress(true)
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024);
+        server = vertx.createHttpServer(options).requestHandler(this::onRequest);
+        return server.listen().await().actualPort();
+    }
+
+    private void onRequest(HttpServerRequest request) {
+        String requestId = ids.requestId();
+        RouteTable.Match match = routes.match(request.method().name(), request.path());
+        switch (match) {
+            case RouteTable.Match.NotFound ignored -> reject(request, requestId, new LambdaException(
+                    ErrorCode.UNKNOWN_OPERATION, "No operation at " + request.method() + " " + request.path()));
+            case RouteTable.Match.WrongMethod ignored -> reject(request, requestId, new LambdaException(
+                    ErrorCode.METHOD_NOT_ALLOWED, "Method " + request.method() + " is not allowed on " + request.path()));
+            case RouteTable.Match.Found found -> readBody(request, requestId, found);
+        }
+    }
+
+    private void readBody(HttpServerRequest request, String requestId, RouteTable.Match.Found found) {
+        Route route = found.route();
+        String declared = request.getHeader("content-length");
+        if (declared != null && parseLong(declared) > route.maxBodyBytes()) {
+            reject(request, requestId, tooLarge(route));
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] overflow = {false};
+        request.handler(chunk -> {
+            if (overflow[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > route.maxBodyBytes()) {
+                overflow[0] = true;
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> LOG.debug("request {} failed while reading: {}", requestId, e.toString()));
+        request.endHandler(v -> {
+            if (overflow[0]) {
+                respond(request, requestId, ErrorResponses.of(tooLarge(route)));
+                return;
+            }
+            ApiRequest apiRequest = new ApiRequest(requestId, request.method().name(), request.path(), found.params(),
+                    query(request), headers(request.headers()), body.getBytes());
+            dispatch(request, route, apiRequest);
+        });
+    }
+
+    private void dispatch(HttpServerRequest request, Route route, ApiRequest apiRequest) {
+        if (!route.blocking()) {
+            respond(request, apiRequest.requestId(), run(route, apiRequest));
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        blocking.execute(() -> {
+            ApiResponse response = run(route, apiRequest);
+            context.runOnContext(v -> respond(request, apiRequest.requestId(), response));
+        });
+    }
+
+    private static ApiResponse run(Route route, ApiRequest request) {
+        try {
+            return route.handler().handle(request);
+        } catch (LambdaException e) {
+            if (e.code().httpStatus() >= 500) {
+                LOG.warn("{} {} failed (request {}): {}", route.operation(), request.path(), request.requestId(),
+                        e.getMessage(), e.getCause());
+            }
+            return ErrorResponses.of(e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed unexpectedly (request {})", route.operation(), request.path(), request.requestId(), e);
+            return ErrorResponses.of(LambdaException.service(
+                    "An internal error occurred while processing the request (request id " + request.requestId() + ").", e));
+        }
+    }
+
+    private void reject(HttpServerRequest request, String requestId, LambdaException error) {
+        // Answer at once without reading the body; the connection is closed after the response so that an
+        // unread body cannot be mistaken for the next request.
+        request.response().putHeader("Connection", "close");
+        respond(request, requestId, ErrorResponses.of(error));
+        request.response().endHandler(v -> request.connection().close());
+    }
+
+    private static LambdaException tooLarge(Route route) {
+        return new LambdaException(ErrorCode.REQUEST_TOO_LARGE, "Request must be smaller than " + route.maxBodyBytes()
+                + " bytes for the " + route.operation() + " operation");
+    }
+
+    private static void respond(HttpServerRequest request, String requestId, ApiResponse response) {
+        HttpServerResponse out = request.response();
+        if (out.ended() || out.closed()) {
+            return;
+        }
+        out.setStatusCode(response.status());
+        out.putHeader("x-amzn-RequestId", requestId);
+        out.putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        if (response.body().length > 0 || response.status() != 204) {
+            out.putHeader("Content-Type", response.contentType());
+        }
+        response.headers().forEach(out::putHeader);
+        out.end(Buffer.buffer(response.body()));
+    }
+
+    private static Map<String, List<String>> query(HttpServerRequest request) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : request.params()) {
+            out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        return out;
+    }
+
+    private static Map<String, String> headers(MultiMap headers) {
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, String> e : headers) {
+            out.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+        }
+        return out;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().await();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.hearth.boot;
+
+import dev.hearth.config.HearthConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hearth serve}: starts a node and runs until SIGTERM or Ctrl-C. Every option has a
+ * {@code HEARTH_*} environment variable; a flag wins over the variable.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start a Hearth node.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:HEARTH_HOST:-127.0.0.1}",
+            description = "Address to listen on (env HEARTH_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:HEARTH_PORT:-3001}",
+            description = "Port to listen on (env HEARTH_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR:-${sys:user.home}/.hearth}",
+            description = "Where functions and logs are stored (env HEARTH_DATA_DIR, default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--region", defaultValue = "${env:HEARTH_REGION:-us-east-1}",
+            description = "Region in ARNs (env HEARTH_REGION, default ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--account-id", defaultValue = "${env:HEARTH_ACCOUNT_ID:-000000000000}",
+            description = "12-digit account id in ARNs (env HEARTH_ACCOUNT_ID, default ${DEFAULT-VALUE}).")
+    String accountId;
+
+    @Option(names = "--public-url", defaultValue = "${env:HEARTH_PUBLIC_URL:-}",
+            description = "Base URL clients reach the node at, for links it hands out (env HEARTH_PUBLIC_URL;"
+                    + " default: the request's Host).")
+    String publicUrl;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HearthConfig config;
+        try {
+            config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl);
+        } catch (IllegalArgumentException e) {
+            System.err.println("hearth: " + e.getMessage());
+            return 2;
+        }
+        Node node;
+        try {
+            node = Node.start(config);
+        } catch (NodeStartException e) {
+            System.err.println("hearth: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("hearth: shutting down");
+            node.close();
+        }, "hearth-shutdown"));
+        System.out.println(Banner.text(node, Main.version()));
+        System.out.flush();
+        node.awaitClose();
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.hearth.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of a Hearth node. Immutable; validated on construction.
+ *
+ * @param host        address the API listens on (default {@code 127.0.0.1})
+ * @param port        port the API listens on (default 3001; 0 picks a free port, for tests)
+ * @param dataDir     where the store, code blobs and logs live (default {@code ~/.hearth})
+ * @param region      the AWS region the node presents itself as (default {@code us-east-1})
+ * @param accountId   the 12-digit account id in ARNs (default {@code 000000000000})
+ * @param publicUrl   the base URL clients reach the node at, for links such as {@code Code.Location};
+ *                    empty means {@code http://host:port}
+ */
+public record HearthConfig(String host, int port, Path dataDir, String region, String accountId, String publicUrl) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 3001;
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+
+    public HearthConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (!REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("region must look like us-east-1, got '" + region + "'");
+        }
+        if (!ACCOUNT.matcher(accountId).matches()) {
+            throw new IllegalArgumentException("account id must be 12 digits, got '" + accountId + "'");
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** Defaults for everything but the data dir; tests start from this. */
+    public static HearthConfig defaults(Path dataDir) {
+        return new HearthConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, "");
+    }
+
+    public HearthConfig withPort(int newPort) {
+        return new HearthConfig(host, newPort, dataDir, region, accountId, publicUrl);
+    }
+}

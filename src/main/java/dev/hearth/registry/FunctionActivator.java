@@ -1,0 +1,64 @@
+package dev.hearth.registry;
+
+import dev.hearth.core.Ids;
+import dev.hearth.store.CodeStore;
+import dev.hearth.store.FunctionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+
+/**
+ * Finishes a create or update in the background, as AWS does between {@code Pending} and
+ * {@code Active} (or {@code InProgress} and {@code Successful}): the code is unpacked into the shared
+ * read-only cache, then the version moves to {@link Phase#READY}, or to a failed phase with AWS's reason
+ * when the zip cannot be unpacked.
+ *
+ * <p>Threading: {@link #activate} returns at once; the work runs on the injected executor (virtual
+ * threads). It is the only writer of a version while the version is busy, because updates are refused
+ * then.
+ */
+final class FunctionActivator {
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionActivator.class);
+
+    private final FunctionStore store;
+    private final CodeStore code;
+    private final Ids ids;
+    private final Executor executor;
+
+    FunctionActivator(FunctionStore store, CodeStore code, Ids ids, Executor executor) {
+        this.store = store;
+        this.code = code;
+        this.ids = ids;
+        this.executor = executor;
+    }
+
+    void activate(String functionName, String version) {
+        executor.execute(() -> finish(functionName, version));
+    }
+
+    private void finish(String functionName, String version) {
+        var row = store.findVersion(functionName, version);
+        if (row.isEmpty()) {
+            return; // deleted meanwhile
+        }
+        FunctionVersion current = FunctionDocuments.fromRow(row.get());
+        if (!current.phase().isBusy()) {
+            return;
+        }
+        FunctionVersion next;
+        try {
+            code.unpack(current.code().sha256Hex());
+            next = current.withPhase(Phase.READY, ids.revisionId());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("function {}:{} could not unpack its code: {}", functionName, version, e.toString());
+            Phase failed = current.phase() == Phase.CREATING ? Phase.CREATE_FAILED : Phase.UPDATE_FAILED;
+            next = current.failed(failed, "Lambda was unable to unzip the deployment package: " + e.getMessage(),
+                    "InvalidZipFileException", ids.revisionId());
+        }
+        if (!store.replaceVersion(FunctionDocuments.toRow(next), current.revisionId())) {
+            LOG.debug("function {}:{} changed while activating; leaving it", functionName, version);
+        }
+    }
+}
