@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -106,31 +108,47 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void dispatch(HttpServerRequest request, Route route, ApiRequest apiRequest) {
+        Context context = vertx.getOrCreateContext();
         if (!route.blocking()) {
-            respond(request, apiRequest.requestId(), run(route, apiRequest));
+            start(route, apiRequest).whenComplete((response, error) ->
+                    answer(context, request, route, apiRequest, response, error));
             return;
         }
-        Context context = vertx.getOrCreateContext();
-        blocking.execute(() -> {
-            ApiResponse response = run(route, apiRequest);
-            context.runOnContext(v -> respond(request, apiRequest.requestId(), response));
-        });
+        blocking.execute(() -> start(route, apiRequest).whenComplete((response, error) ->
+                answer(context, request, route, apiRequest, response, error)));
     }
 
-    private static ApiResponse run(Route route, ApiRequest request) {
+    /** Runs the handler, turning a synchronous throw into a failed future. */
+    private static CompletableFuture<ApiResponse> start(Route route, ApiRequest request) {
         try {
-            return route.handler().handle(request);
-        } catch (LambdaException e) {
-            if (e.code().httpStatus() >= 500) {
-                LOG.warn("{} {} failed (request {}): {}", route.operation(), request.path(), request.requestId(),
-                        e.getMessage(), e.getCause());
-            }
-            return ErrorResponses.of(e);
+            return route.dispatch().handler().handle(request);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed unexpectedly (request {})", route.operation(), request.path(), request.requestId(), e);
-            return ErrorResponses.of(LambdaException.service(
-                    "An internal error occurred while processing the request (request id " + request.requestId() + ").", e));
+            return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static void answer(Context context, HttpServerRequest request, Route route, ApiRequest apiRequest,
+                               ApiResponse response, Throwable error) {
+        ApiResponse out = error == null ? response : errorResponse(route, apiRequest, error);
+        if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+            respond(request, apiRequest.requestId(), out);
+        } else {
+            context.runOnContext(v -> respond(request, apiRequest.requestId(), out));
+        }
+    }
+
+    private static ApiResponse errorResponse(Route route, ApiRequest request, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof LambdaException le) {
+            if (le.code().httpStatus() >= 500) {
+                LOG.warn("{} {} failed (request {}): {}", route.operation(), request.path(), request.requestId(),
+                        le.getMessage(), le.getCause());
+            }
+            return ErrorResponses.of(le);
+        }
+        LOG.error("{} {} failed unexpectedly (request {})", route.operation(), request.path(), request.requestId(), e);
+        return ErrorResponses.of(LambdaException.service(
+                "An internal error occurred while processing the request (request id " + request.requestId() + ").", e));
     }
 
     private void reject(HttpServerRequest request, String requestId, LambdaException error) {

@@ -12,12 +12,38 @@ import java.util.Optional;
  * @param blocking  whether the handler blocks (store access): it then runs on a virtual thread
  */
 public record Route(String method, String template, String operation, long maxBodyBytes, boolean blocking,
-                    Handler handler) {
+                    Dispatch dispatch) {
+
+    /** The handler as the server calls it; wraps either kind so that routes of both kinds share one table. */
+    public record Dispatch(AsyncHandler handler) {
+    }
 
     /** Handles a matched request. Throws {@link dev.hearth.core.LambdaException} for AWS errors. */
     @FunctionalInterface
     public interface Handler {
         ApiResponse handle(ApiRequest request);
+    }
+
+    /**
+     * Handles a matched request without blocking (runs on the event loop); the future may complete on
+     * any thread, exceptionally with a {@link dev.hearth.core.LambdaException} for AWS errors.
+     */
+    @FunctionalInterface
+    public interface AsyncHandler {
+        java.util.concurrent.CompletableFuture<ApiResponse> handle(ApiRequest request);
+    }
+
+    /** A route whose handler answers synchronously (on a virtual thread when {@code blocking}). */
+    public Route(String method, String template, String operation, long maxBodyBytes, boolean blocking,
+                 Handler handler) {
+        this(method, template, operation, maxBodyBytes, blocking, new Dispatch(
+                request -> java.util.concurrent.CompletableFuture.completedFuture(handler.handle(request))));
+    }
+
+    /** A route whose handler answers asynchronously from the event loop. */
+    public static Route async(String method, String template, String operation, long maxBodyBytes,
+                              AsyncHandler handler) {
+        return new Route(method, template, operation, maxBodyBytes, false, new Dispatch(handler));
     }
 
     /** The template's segments; a segment in braces is a parameter. */

@@ -13,8 +13,20 @@ public final class Registries {
     private Registries() {
     }
 
+    /** The control plane and its in-memory directory for the data plane, sharing one cached store. */
+    public record Parts(FunctionRegistry registry, FunctionDirectory directory) {
+    }
+
+    public static Parts create(FunctionStore store, CodeStore code, Arns arns, Ids ids, Clock clock,
+                               Executor background) {
+        CachingFunctionStore cached = new CachingFunctionStore(store);
+        return new Parts(new DefaultFunctionRegistry(cached, code, arns, ids, clock, background),
+                new MemoryFunctionDirectory(cached, arns));
+    }
+
+    /** The control plane alone (tests that need no invocations). */
     public static FunctionRegistry functions(FunctionStore store, CodeStore code, Arns arns, Ids ids, Clock clock,
                                              Executor background) {
-        return new DefaultFunctionRegistry(store, code, arns, ids, clock, background);
+        return create(store, code, arns, ids, clock, background).registry();
     }
 }

@@ -1,0 +1,131 @@
+package dev.hearth.invoke;
+
+import dev.hearth.core.Arns;
+import dev.hearth.core.LambdaException;
+import dev.hearth.environment.EnvironmentSpec;
+import dev.hearth.environment.Invocation;
+import dev.hearth.environment.InvokeOutcome;
+import dev.hearth.environment.InvokeReport;
+import dev.hearth.environment.InvokeRequest;
+import dev.hearth.pool.EnvironmentPool;
+import dev.hearth.pool.Lease;
+import dev.hearth.pool.PoolKey;
+import dev.hearth.registry.FunctionConfig;
+import dev.hearth.registry.FunctionDirectory;
+import dev.hearth.registry.FunctionVersion;
+import dev.hearth.registry.Phase;
+import dev.hearth.registry.ResolvedFunction;
+import dev.hearth.store.CodeStore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The invocation router. The warm path is: resolve from memory, check the payload, pop an idle
+ * environment, hand it the event — no store, no disk, no thread hop. A cold start adds one hop to the
+ * blocking executor to prepare the environment's spec (unpacked code) and start it.
+ */
+final class DefaultInvocationRouter implements InvocationRouter {
+
+    private static final String FUNCTION_ERROR = "Unhandled";
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final FunctionDirectory directory;
+    private final EnvironmentPool pool;
+    private final CodeStore code;
+    private final Arns arns;
+    private final Clock clock;
+
+    DefaultInvocationRouter(FunctionDirectory directory, EnvironmentPool pool, CodeStore code, Arns arns, Clock clock) {
+        this.directory = directory;
+        this.arns = arns;
+        this.pool = pool;
+        this.code = code;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<InvocationResult> invoke(InvocationCall call) {
+        ResolvedFunction resolved = directory.resolve(call.functionName(), call.qualifier());
+        FunctionVersion version = resolved.version();
+        if (call.type() == InvocationType.EVENT) {
+            throw LambdaException.invalidParameter("Hearth does not support asynchronous invocation"
+                    + " (InvocationType Event) yet; invoke with RequestResponse.");
+        }
+        checkRunnable(version);
+        if (call.type() == InvocationType.DRY_RUN) {
+            return CompletableFuture.completedFuture(new InvocationResult(204, version.version(), Optional.empty(),
+                    NO_BODY, "application/json", Optional.empty()));
+        }
+        byte[] payload = PayloadCheck.checked(call.payload());
+        PoolKey key = keyOf(version);
+        return pool.lease(key, () -> spec(version))
+                .thenCompose(lease -> run(lease, call, payload, resolved));
+    }
+
+    static PoolKey keyOf(FunctionVersion version) {
+        return new PoolKey(version.functionName(), version.version(), version.revisionId());
+    }
+
+    private CompletableFuture<InvocationResult> run(Lease lease, InvocationCall call, byte[] payload,
+                                                    ResolvedFunction resolved) {
+        FunctionVersion version = resolved.version();
+        long deadline = clock.millis() + version.config().timeout() * 1000L;
+        InvokeRequest request = new InvokeRequest(call.requestId(), payload, resolved.invokedArn(), deadline,
+                call.clientContext(), Optional.empty(), call.traceId());
+        Invocation invocation = lease.environment().invoke(request);
+        invocation.report().whenComplete((report, error) -> pool.release(lease));
+        if (!call.tailLog()) {
+            return invocation.outcome().thenApply(outcome -> result(outcome, version, Optional.empty()));
+        }
+        return invocation.outcome().thenCombine(invocation.report(),
+                (outcome, report) -> result(outcome, version, Optional.of(tail(report))));
+    }
+
+    private static InvocationResult result(InvokeOutcome outcome, FunctionVersion version, Optional<String> logResult) {
+        return switch (outcome) {
+            case InvokeOutcome.Success s -> new InvocationResult(200, version.version(), Optional.empty(), s.body(),
+                    s.contentType(), logResult);
+            case InvokeOutcome.Failure f -> new InvocationResult(200, version.version(), Optional.of(FUNCTION_ERROR),
+                    f.body(), "application/json", logResult);
+        };
+    }
+
+    private static String tail(InvokeReport report) {
+        byte[] bytes = report.logTail().getBytes(StandardCharsets.UTF_8);
+        int from = Math.max(0, bytes.length - 4096);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(bytes, from, bytes.length));
+    }
+
+    /** AWS refuses invocations of functions that are not Active. */
+    private static void checkRunnable(FunctionVersion version) {
+        Phase phase = version.phase();
+        if (phase == Phase.CREATING || phase == Phase.CREATE_FAILED) {
+            throw LambdaException.conflict("The operation cannot be performed at this time. The function is"
+                    + " currently in the following state: " + phase.state());
+        }
+    }
+
+    /** The environment spec of a function version; blocking (unpacks code the first time). */
+    private EnvironmentSpec spec(FunctionVersion version) {
+        FunctionConfig c = version.config();
+        Path taskDir;
+        try {
+            taskDir = code.unpack(version.code().sha256Hex());
+        } catch (IOException e) {
+            throw LambdaException.service("Cannot unpack the code of " + version.functionName() + ": " + e.getMessage(), e);
+        }
+        String arn = arns.function(version.functionName());
+        return new EnvironmentSpec(version.functionName(), arn, version.version(), c.runtime().orElse(""),
+                c.handler().orElse(""), c.memorySize(), c.timeout(), c.ephemeralStorage(), c.architectures(),
+                c.environment().orElse(Map.of()), taskDir, Optional.empty(), c.logging().logGroup(),
+                c.logging().logFormat(), c.logging().applicationLogLevel(), c.logging().systemLogLevel(),
+                "on-demand");
+    }
+}

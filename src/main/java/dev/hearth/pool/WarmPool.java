@@ -1,0 +1,145 @@
+package dev.hearth.pool;
+
+import dev.hearth.environment.Environment;
+import dev.hearth.environment.EnvironmentFactory;
+import dev.hearth.environment.EnvironmentSpec;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * {@link EnvironmentPool} with a lock-free idle stack per key. A lease pops idle environments until it
+ * finds a live one; a release pushes the environment back unless it stopped or its configuration was
+ * retired meanwhile. One periodic timer reaps environments idle longer than the keep-alive.
+ *
+ * <p>Threading: lease/release are called from event loops and must not block; they only touch
+ * concurrent collections. Starting an environment's preparation runs on the blocking executor.
+ */
+final class WarmPool implements EnvironmentPool {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
+
+    private final EnvironmentFactory factory;
+    private final Executor blocking;
+    private final long keepAliveNanos;
+    private final Vertx vertx;
+    private final long reaperTimer;
+    private final Map<PoolKey, Deque<Environment>> idle = new ConcurrentHashMap<>();
+    /** The newest key per function: releases of older keys shut their environment down. */
+    private final Map<String, PoolKey> currentKeys = new ConcurrentHashMap<>();
+    private final AtomicInteger live = new AtomicInteger();
+    private volatile boolean closed;
+
+    WarmPool(EnvironmentFactory factory, Executor blocking, Duration keepAlive, Vertx vertx) {
+        this.factory = factory;
+        this.blocking = blocking;
+        this.keepAliveNanos = keepAlive.toNanos();
+        this.vertx = vertx;
+        long period = Math.max(1_000, Math.min(60_000, keepAlive.toMillis() / 4));
+        this.reaperTimer = vertx.setPeriodic(period, id -> reap());
+    }
+
+    @Override
+    public CompletableFuture<Lease> lease(PoolKey key, Supplier<EnvironmentSpec> spec) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the pool is closed"));
+        }
+        currentKeys.merge(key.functionName(), key, (old, now) -> now);
+        Deque<Environment> stack = idle.get(key);
+        if (stack != null) {
+            Environment env;
+            while ((env = stack.pollFirst()) != null) {
+                if (!env.isStopped() && env.isIdle()) {
+                    return CompletableFuture.completedFuture(new Lease(key, env, false));
+                }
+                forget(env);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Environment env = factory.start(spec.get());
+            live.incrementAndGet();
+            env.stopped().whenComplete((v, e) -> live.decrementAndGet());
+            return new Lease(key, env, true);
+        }, blocking);
+    }
+
+    @Override
+    public void release(Lease lease) {
+        Environment env = lease.environment();
+        if (env.isStopped()) {
+            return;
+        }
+        PoolKey current = currentKeys.get(lease.key().functionName());
+        if (closed || !lease.key().equals(current)) {
+            env.shutdown("spindown");
+            return;
+        }
+        idle.computeIfAbsent(lease.key(), k -> new ConcurrentLinkedDeque<>()).offerFirst(env);
+    }
+
+    @Override
+    public void retire(String functionName, Optional<PoolKey> current) {
+        if (current.isPresent()) {
+            currentKeys.put(functionName, current.get());
+        } else {
+            currentKeys.remove(functionName);
+        }
+        idle.forEach((key, stack) -> {
+            if (key.functionName().equals(functionName) && !Optional.of(key).equals(current)) {
+                idle.remove(key, stack);
+                drain(stack);
+            }
+        });
+    }
+
+    private void drain(Deque<Environment> stack) {
+        Environment env;
+        while ((env = stack.pollFirst()) != null) {
+            env.shutdown("spindown");
+        }
+    }
+
+    /** Shuts down environments idle past the keep-alive. Runs on the timer's event loop; only signals. */
+    private void reap() {
+        long now = System.nanoTime();
+        idle.forEach((key, stack) -> {
+            for (Environment env : stack) {
+                if (env.isStopped()) {
+                    stack.remove(env);
+                } else if (now - env.lastUsedNanos() > keepAliveNanos && stack.remove(env)) {
+                    LOG.debug("environment {} of {} idle past the keep-alive; stopping it", env.id(), key);
+                    env.shutdown("spindown");
+                }
+            }
+        });
+    }
+
+    private static void forget(Environment env) {
+        if (!env.isStopped()) {
+            env.shutdown("spindown");
+        }
+    }
+
+    @Override
+    public int size() {
+        return live.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        vertx.cancelTimer(reaperTimer);
+        idle.values().forEach(this::drain);
+        idle.clear();
+    }
+}
