@@ -1,0 +1,71 @@
+package dev.hearth.runtimes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link ManagedRuntimes} over the bootstraps unpacked at start and the interpreters probed at start;
+ * each {@link #launch} is then a pure decision ({@link LaunchPlanner}) plus, for {@code provided*}, a
+ * look for the function's {@code bootstrap}.
+ *
+ * <p>Immutable and thread-safe; {@link #launch} touches the file system only for {@code provided*}.
+ */
+final class DefaultManagedRuntimes implements ManagedRuntimes {
+
+    private final LaunchPlanner planner;
+
+    DefaultManagedRuntimes(LaunchPlanner planner) {
+        this.planner = planner;
+    }
+
+    static DefaultManagedRuntimes create(Path unpackDir) {
+        BootstrapFiles files = BootstrapFiles.unpack(unpackDir, DefaultManagedRuntimes.class.getClassLoader());
+        return new DefaultManagedRuntimes(new LaunchPlanner(HostProbe.probe(), files));
+    }
+
+    @Override
+    public Optional<RuntimeLaunch> launch(String runtime, String handler, int memoryMb, Path taskDir,
+                                          Optional<Path> optDir) {
+        Optional<String> entrypoint = RuntimeId.PROVIDED.contains(runtime)
+                ? providedEntrypoint(taskDir, optDir) : Optional.empty();
+        return switch (planner.plan(runtime, handler, memoryMb, entrypoint)) {
+            case LaunchPlanner.Plan.Ready ready -> Optional.of(ready.launch());
+            case LaunchPlanner.Plan.Unavailable ignored -> Optional.empty();
+        };
+    }
+
+    @Override
+    public String unavailableReason(String runtime) {
+        // For provided* the one way to be unavailable is a missing bootstrap, whatever the function.
+        return switch (planner.plan(runtime, "", 128, Optional.empty())) {
+            case LaunchPlanner.Plan.Unavailable unavailable -> unavailable.reason();
+            case LaunchPlanner.Plan.Ready ignored -> "Hearth can run " + runtime + " functions here";
+        };
+    }
+
+    @Override
+    public List<String> describe() {
+        return planner.describe();
+    }
+
+    /**
+     * The custom runtime's entry point as AWS picks it: the code's executable {@code bootstrap}, else one
+     * from the layers; a file without the execute bit does not count (AWS could not exec it either).
+     */
+    static Optional<String> providedEntrypoint(Path taskDir, Optional<Path> optDir) {
+        if (isExecutableFile(taskDir.resolve("bootstrap"))) {
+            return Optional.of(LaunchPlanner.TASK_BOOTSTRAP);
+        }
+        if (optDir.map(dir -> isExecutableFile(dir.resolve("bootstrap"))).orElse(false)) {
+            return Optional.of(LaunchPlanner.OPT_BOOTSTRAP);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isExecutableFile(Path path) {
+        // A symlink may point at an absolute /var/task or /opt path that only resolves inside the sandbox.
+        return Files.isSymbolicLink(path) || (Files.isRegularFile(path) && Files.isExecutable(path));
+    }
+}

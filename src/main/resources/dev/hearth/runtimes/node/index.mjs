@@ -1,0 +1,697 @@
+/**
+ * Hearth's bootstrap for the nodejsNN.x managed runtimes.
+ *
+ * Behaves like AWS's Node.js runtime (aws-lambda-nodejs-runtime-interface-client 3.x): the same
+ * handler resolution (CommonJS, ES modules, `.js`/`.mjs`/`.cjs`), async and callback handlers with
+ * `callbackWaitsForEmptyEventLoop`, the context object, console patching in AWS's log format, the
+ * error payload shape (`trace`) and Runtime.* error types. No npm dependencies: AWS's client needs a
+ * native build; this speaks the Runtime API with `node:http` over one kept-alive connection.
+ *
+ * Started as `node /var/runtime/index.mjs` with AWS_LAMBDA_RUNTIME_API and _HANDLER set; the working
+ * directory is the task root. LAMBDA_TASK_ROOT (default /var/task) is honoured so that the same file
+ * runs outside a sandbox.
+ */
+
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import util from 'node:util';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+// Resolution of the user's CommonJS modules goes through a require rooted here, which is also what
+// AWS's "Require stack" in Runtime.ImportModuleError messages names.
+const require = createRequire(import.meta.url);
+
+const API_PREFIX = '/2018-06-01/runtime';
+const FUNCTION_EXPR = /^([^.]*)\.(.*)$/;
+const RELATIVE_PATH_SUBSTRING = '..';
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+const STREAM_RESPONSE = 'response';
+const REQUEST_ID_SYMBOL = Symbol.for('aws.lambda.runtime.requestId');
+const BEFORE_EXIT_SYMBOL = Symbol.for('aws.lambda.beforeExit');
+const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
+
+// ------------------------------------------------------------------------------------------------
+// Errors
+
+class ImportModuleError extends Error {}
+class HandlerNotFound extends Error {}
+class MalformedHandlerName extends Error {}
+class UserCodeSyntaxError extends Error {}
+class MalformedStreamingHandler extends Error {}
+class InvalidStreamingOperation extends Error {}
+class NodeJsExit extends Error {
+  constructor() {
+    super('The handler returned a promise that did not settle before the event loop emptied');
+  }
+}
+class UnhandledPromiseRejection extends Error {
+  constructor(reason, promise) {
+    super(reason);
+    this.reason = reason;
+    this.promise = promise;
+  }
+}
+for (const errorClass of [ImportModuleError, HandlerNotFound, MalformedHandlerName, UserCodeSyntaxError,
+  MalformedStreamingHandler, InvalidStreamingOperation, NodeJsExit, UnhandledPromiseRejection]) {
+  errorClass.prototype.name = `Runtime.${errorClass.name}`;
+}
+
+function isErrorLike(obj) {
+  return obj && typeof obj.name === 'string' && typeof obj.message === 'string' && typeof obj.stack === 'string'
+    && obj.name && obj.message && obj.stack;
+}
+
+function intoError(err) {
+  return err instanceof Error ? err : new Error(err);
+}
+
+/** The body posted to /error and /init/error: Node's shape, with `trace` rather than `stackTrace`. */
+function toRapidResponse(error) {
+  try {
+    if (util.types.isNativeError(error) || isErrorLike(error)) {
+      return { errorType: error.name, errorMessage: error.message, trace: error.stack.split('\n') };
+    }
+    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
+  } catch (_) {
+    return {
+      errorType: 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+    };
+  }
+}
+
+function withEnumerableProperties(error) {
+  if (error instanceof Error) {
+    const ret = Object.assign({ errorType: error.name, errorMessage: error.message, code: error.code }, error);
+    if (typeof error.stack === 'string') {
+      ret.stack = error.stack.split('\n');
+    }
+    return ret;
+  }
+  return error;
+}
+
+/** How AWS's runtime prints an error after "Invoke Error" / "Uncaught Exception" in text logs. */
+function toFormatted(error) {
+  try {
+    return '\t' + JSON.stringify(error, (_k, v) => withEnumerableProperties(v));
+  } catch (_) {
+    return '\t' + JSON.stringify(toRapidResponse(error));
+  }
+}
+
+function xrayCause(error) {
+  try {
+    const frames = typeof error?.stack === 'string' ? error.stack.split('\n').slice(1) : [];
+    const stack = [];
+    for (const frame of frames) {
+      const match = frame.match(/^\s*at (?:(.*?) \()?(.*?):(\d+):\d+\)?$/);
+      if (match) {
+        stack.push({ path: match[2], line: parseInt(match[3], 10), label: match[1] || 'anonymous' });
+      }
+    }
+    const cause = JSON.stringify({
+      working_directory: process.cwd(),
+      exceptions: [{ type: error?.name, message: error?.message, stack }],
+      paths: [...new Set(stack.map((f) => f.path))],
+    });
+    return /^[\x20-\x7e]*$/.test(cause) && cause.length < 1024 * 1024 ? cause : undefined;
+  } catch (_) {
+    return undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Logging: console.* in AWS's format
+
+const LEVELS = Object.freeze({
+  TRACE: { name: 'TRACE', priority: 1 },
+  DEBUG: { name: 'DEBUG', priority: 2 },
+  INFO: { name: 'INFO', priority: 3 },
+  WARN: { name: 'WARN', priority: 4 },
+  ERROR: { name: 'ERROR', priority: 5 },
+  FATAL: { name: 'FATAL', priority: 6 },
+});
+
+const currentRequestId = {
+  get: () => globalThis[REQUEST_ID_SYMBOL],
+  set: (id) => { globalThis[REQUEST_ID_SYMBOL] = id; },
+};
+
+function jsonErrorReplacer(_key, value) {
+  if (value instanceof Error) {
+    return Object.assign({
+      errorType: value?.constructor?.name ?? 'UnknownError',
+      errorMessage: value.message,
+      stackTrace: typeof value.stack === 'string' ? value.stack.split('\n') : value.stack,
+    }, value);
+  }
+  return value;
+}
+
+function formatJsonMessage(requestId, timestamp, level, ...messageParams) {
+  const result = { timestamp, level: level.name, requestId };
+  if (messageParams.length === 1) {
+    result.message = messageParams[0];
+    try {
+      return JSON.stringify(result, jsonErrorReplacer);
+    } catch (_) {
+      result.message = util.format(result.message);
+      return JSON.stringify(result);
+    }
+  }
+  result.message = util.format(...messageParams);
+  for (const param of messageParams) {
+    if (param instanceof Error) {
+      result.errorType = param?.constructor?.name ?? 'UnknownError';
+      result.errorMessage = param.message;
+      result.stackTrace = typeof param.stack === 'string' ? param.stack.split('\n') : [];
+      break;
+    }
+  }
+  return JSON.stringify(result);
+}
+
+// The platform reads stdout line by line. As AWS's runtime does when it has no telemetry descriptor,
+// a record's own newlines become '\r' so that one console call stays one log event. Writes to a pipe
+// are synchronous in Node on Linux, so a record is out before the response is posted.
+function logText(level, message, ...params) {
+  const line = `${new Date().toISOString()}\t${currentRequestId.get()}\t${level.name}\t${util.format(message, ...params)}`;
+  process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+}
+
+function logJson(level, message, ...params) {
+  const line = formatJsonMessage(currentRequestId.get(), new Date().toISOString(), level, message, ...params);
+  process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+}
+
+const structuredConsole = {};
+
+function patchConsole() {
+  const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+  const log = json ? logJson : logText;
+  const threshold = LEVELS[process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase()] ?? LEVELS.TRACE;
+  const noop = () => {};
+  const at = (level) => (level.priority >= threshold.priority ? (msg, ...params) => log(level, msg, ...params) : noop);
+  console.trace = at(LEVELS.TRACE);
+  console.debug = at(LEVELS.DEBUG);
+  console.info = at(LEVELS.INFO);
+  console.log = console.info;
+  console.warn = at(LEVELS.WARN);
+  console.error = at(LEVELS.ERROR);
+  console.fatal = (msg, ...params) => log(LEVELS.FATAL, msg, ...params);
+  structuredConsole.logError = json
+    ? (_msg, err) => console.error(intoError(err))
+    : (msg, err) => console.error(msg, toFormatted(intoError(err)));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Runtime API client
+
+class RuntimeClient {
+  constructor(address) {
+    const separator = address.lastIndexOf(':');
+    this.hostname = address.substring(0, separator).replace(/^\[|\]$/g, '');
+    this.port = parseInt(address.substring(separator + 1), 10);
+    // keepAlive reuses one connection; the agent unrefs idle sockets, so they never keep the event
+    // loop alive (callbackWaitsForEmptyEventLoop relies on that).
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  request(method, urlPath, body, headers = {}) {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+      const req = http.request({
+        agent: this.agent,
+        hostname: this.hostname,
+        port: this.port,
+        method,
+        path: urlPath,
+        headers: payload === undefined ? headers : { ...headers, 'Content-Length': payload.length },
+      }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  async nextInvocation() {
+    const res = await this.request('GET', `${API_PREFIX}/invocation/next`);
+    if (res.status !== 200) {
+      throw new Error(`Failed to get next invocation: ${res.status} ${res.body.toString('utf8')}`);
+    }
+    return { bodyJson: res.body.toString('utf8'), headers: res.headers };
+  }
+
+  async postInvocationResponse(id, body, contentType = 'application/json') {
+    await this.post(`${API_PREFIX}/invocation/${encodeURIComponent(id)}/response`, body, { 'Content-Type': contentType });
+  }
+
+  async postInvocationError(error, id) {
+    const response = toRapidResponse(error);
+    await this.post(`${API_PREFIX}/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(response),
+      errorHeaders(response.errorType, xrayCause(error)));
+  }
+
+  async postInitError(error) {
+    const response = toRapidResponse(error);
+    await this.post(`${API_PREFIX}/init/error`, JSON.stringify(response), errorHeaders(response.errorType));
+  }
+
+  async post(urlPath, body, headers) {
+    const res = await this.request('POST', urlPath, body, headers);
+    if (res.status !== 202) {
+      // The platform refused the answer (e.g. too large); the loop goes on, as with AWS's client.
+      process.stderr.write(`Request to Lambda Runtime '${urlPath}' failed: ${res.status} ${res.body.toString('utf8')}\n`);
+    }
+  }
+}
+
+function errorHeaders(errorType, cause) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (typeof errorType === 'string' && /^[\x21-\x7e]+$/.test(errorType)) {
+    headers['Lambda-Runtime-Function-Error-Type'] = errorType;
+  }
+  if (cause !== undefined) {
+    headers['Lambda-Runtime-Function-XRay-Error-Cause'] = cause;
+  }
+  return headers;
+}
+
+function serialize(result) {
+  return JSON.stringify(result === undefined ? null : result);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Loading the user's handler
+
+function moduleRootAndHandler(fullHandlerString) {
+  const handlerString = path.basename(fullHandlerString);
+  const moduleRoot = fullHandlerString.substring(0, fullHandlerString.indexOf(handlerString));
+  return [moduleRoot, handlerString];
+}
+
+function splitHandlerString(handler) {
+  const match = handler.match(FUNCTION_EXPR);
+  if (!match || match.length !== 3) {
+    throw new MalformedHandlerName('Bad handler');
+  }
+  return [match[1], match[2]];
+}
+
+function resolveHandler(object, nestedProperty) {
+  return nestedProperty.split('.').reduce((nested, key) => nested && nested[key], object);
+}
+
+function tryRequireFile(file, extension = '') {
+  const candidate = file + extension;
+  return fs.existsSync(candidate) ? require(candidate) : undefined;
+}
+
+async function tryAwaitImport(file, extension = '') {
+  const candidate = file + extension;
+  return fs.existsSync(candidate) ? await import(pathToFileURL(candidate).href) : undefined;
+}
+
+/** True when the nearest package.json above {@code folder} says "type": "module". */
+function hasFolderPackageJsonTypeModule(folder) {
+  if (folder.endsWith('/node_modules')) {
+    return false;
+  }
+  const packageJson = path.join(folder, 'package.json');
+  if (fs.existsSync(packageJson)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(packageJson));
+      if (pkg) {
+        return pkg.type === 'module';
+      }
+    } catch (e) {
+      console.warn(`${packageJson} cannot be read, it will be ignored for ES module detection purposes.`, e);
+      return false;
+    }
+  }
+  if (folder === '/') {
+    return false;
+  }
+  return hasFolderPackageJsonTypeModule(path.resolve(folder, '..'));
+}
+
+async function tryRequire(appRoot, moduleRoot, module) {
+  const lambdaStylePath = path.resolve(appRoot, moduleRoot, module);
+  const extensionless = tryRequireFile(lambdaStylePath);
+  if (extensionless) {
+    return extensionless;
+  }
+  const typeModule = hasFolderPackageJsonTypeModule(path.dirname(lambdaStylePath));
+  if (!typeModule) {
+    const loaded = tryRequireFile(lambdaStylePath, '.js');
+    if (loaded) {
+      return loaded;
+    }
+  }
+  const loaded = (typeModule && (await tryAwaitImport(lambdaStylePath, '.js')))
+    || (await tryAwaitImport(lambdaStylePath, '.mjs'))
+    || tryRequireFile(lambdaStylePath, '.cjs');
+  if (loaded) {
+    return loaded;
+  }
+  // A module found the Node way (e.g. a package under node_modules or NODE_PATH).
+  return require(require.resolve(module, { paths: [appRoot, moduleRoot] }));
+}
+
+async function loadUserApp(appRoot, moduleRoot, module) {
+  try {
+    return await tryRequire(appRoot, moduleRoot, module);
+  } catch (e) {
+    if (e instanceof SyntaxError) {
+      throw new UserCodeSyntaxError(e);
+    } else if (e.code !== undefined && e.code === 'MODULE_NOT_FOUND') {
+      throw new ImportModuleError(e);
+    }
+    throw e;
+  }
+}
+
+async function loadHandler(appRoot, fullHandlerString) {
+  if (fullHandlerString.includes(RELATIVE_PATH_SUBSTRING)) {
+    throw new MalformedHandlerName(
+      `'${fullHandlerString}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`);
+  }
+  const [moduleRoot, moduleAndHandler] = moduleRootAndHandler(fullHandlerString);
+  const [module, handlerPath] = splitHandlerString(moduleAndHandler);
+  const userApp = await loadUserApp(appRoot, moduleRoot, module);
+  const handlerFunc = resolveHandler(userApp, handlerPath);
+  if (!handlerFunc) {
+    throw new HandlerNotFound(`${fullHandlerString} is undefined or not exported`);
+  }
+  if (typeof handlerFunc !== 'function') {
+    throw new HandlerNotFound(`${fullHandlerString} is not a function`);
+  }
+  return handlerFunc;
+}
+
+function streamingMode(handler) {
+  const mode = handler[HANDLER_STREAMING];
+  if (mode === undefined || mode === null || mode === false) {
+    return undefined;
+  }
+  if (mode === STREAM_RESPONSE) {
+    return STREAM_RESPONSE;
+  }
+  throw new MalformedStreamingHandler('Only response streaming is supported.');
+}
+
+function installAwsLambdaGlobal() {
+  const noGlobal = ['1', 'true'].includes(process.env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA);
+  if (noGlobal) {
+    return;
+  }
+  globalThis.awslambda = {
+    streamifyResponse: (handler, options) => {
+      handler[HANDLER_STREAMING] = STREAM_RESPONSE;
+      if (typeof options?.highWaterMark === 'number') {
+        handler[HANDLER_HIGHWATERMARK] = parseInt(options.highWaterMark, 10);
+      }
+      return handler;
+    },
+    HttpResponseStream: {
+      // Function URLs' framing: a JSON prelude, eight NUL bytes, then the body.
+      from(underlyingStream, prelude) {
+        underlyingStream.setContentType(HTTP_INTEGRATION_CONTENT_TYPE);
+        underlyingStream.write(JSON.stringify(prelude));
+        underlyingStream.write(Buffer.alloc(8));
+        return underlyingStream;
+      },
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The invoke loop
+
+const beforeExitListener = {
+  reset: () => { globalThis[BEFORE_EXIT_SYMBOL] = () => {}; },
+  set: (listener) => { globalThis[BEFORE_EXIT_SYMBOL] = listener; },
+  invoke: () => globalThis[BEFORE_EXIT_SYMBOL](),
+};
+
+function isPromise(obj) {
+  return obj && obj.then && typeof obj.then === 'function';
+}
+
+function parseJsonHeader(value, name) {
+  if (value === undefined) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(value);
+  } catch (err) {
+    throw new Error(`Cannot parse ${name} as json: ${err.toString()}`);
+  }
+}
+
+function attachEnvironmentData(callbackContext, headers) {
+  const deadline = parseInt(headers['lambda-runtime-deadline-ms'], 10);
+  const traceId = headers['lambda-runtime-trace-id'];
+  if (traceId) {
+    process.env._X_AMZN_TRACE_ID = traceId;
+  } else {
+    delete process.env._X_AMZN_TRACE_ID;
+  }
+  const data = {
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: parseJsonHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
+    identity: parseJsonHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    awsRequestId: headers['lambda-runtime-aws-request-id'],
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+  if (headers['lambda-runtime-aws-tenant-id'] !== undefined) {
+    data.tenantId = headers['lambda-runtime-aws-tenant-id'];
+  }
+  return Object.assign(callbackContext, data);
+}
+
+class Runtime {
+  constructor(client, handler, errorCallbacks) {
+    this.client = client;
+    this.handler = handler;
+    this.errorCallbacks = errorCallbacks;
+    this.isAsync = handler.constructor?.name === 'AsyncFunction';
+    this.handleOnce = streamingMode(handler) === STREAM_RESPONSE ? this.handleOnceStreaming : this.handleOnceBuffered;
+  }
+
+  scheduleIteration() {
+    setImmediate(() => {
+      this.handleOnce().then(() => {}, (err) => {
+        console.log(`Unexpected Top Level Error: ${err.toString()}`);
+        this.errorCallbacks.uncaughtException(err);
+      });
+    });
+  }
+
+  fatal(err) {
+    process.stderr.write(`Runtime API request failed: ${err}\n`);
+    process.exit(1);
+  }
+
+  async handleOnceBuffered() {
+    const { bodyJson, headers } = await this.client.nextInvocation();
+    const id = headers['lambda-runtime-aws-request-id'];
+    currentRequestId.set(id);
+    const [callback, callbackContext, markCompleted] = this.buildCallbackContext(id);
+    try {
+      this.setErrorCallbacks(id);
+      this.setDefaultExitListener(id, markCompleted);
+      const result = this.handler(JSON.parse(bodyJson), attachEnvironmentData(callbackContext, headers), callback);
+      if (isPromise(result)) {
+        result.then(callbackContext.succeed, callbackContext.fail).catch(callbackContext.fail);
+      }
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  /**
+   * Streaming handlers (awslambda.streamifyResponse) run buffered: the Invoke API answers with the
+   * whole body, which is what AWS returns for a plain Invoke of a streaming function.
+   */
+  async handleOnceStreaming() {
+    const { bodyJson, headers } = await this.client.nextInvocation();
+    const id = headers['lambda-runtime-aws-request-id'];
+    currentRequestId.set(id);
+    this.setErrorCallbacks(id);
+    beforeExitListener.set(() => this.scheduleIteration());
+    const chunks = [];
+    let contentType = 'application/octet-stream';
+    const responseStream = new Writable({
+      highWaterMark: this.handler[HANDLER_HIGHWATERMARK],
+      write(chunk, encoding, done) {
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
+        done();
+      },
+    });
+    responseStream.setContentType = (type) => { contentType = type; };
+    const fail = (err) => this.postError(err, id).then(() => this.scheduleIteration(), (e) => this.fatal(e));
+    try {
+      const ctx = attachEnvironmentData({}, headers);
+      const handlerResult = this.handler(JSON.parse(bodyJson), responseStream, ctx);
+      if (!isPromise(handlerResult)) {
+        await fail(new InvalidStreamingOperation('Streaming does not support non-async handlers.'));
+        return;
+      }
+      const result = await handlerResult;
+      if (typeof result !== 'undefined') {
+        console.warn('Streaming handlers ignore return values.');
+      }
+      if (!responseStream.writableFinished) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (!responseStream.writableFinished) {
+        await fail(new InvalidStreamingOperation('Response stream is not finished.'));
+        return;
+      }
+      await this.client.postInvocationResponse(id, Buffer.concat(chunks), contentType);
+      this.scheduleIteration();
+    } catch (err) {
+      await fail(err);
+    }
+  }
+
+  postError(err, id) {
+    structuredConsole.logError('Invoke Error', err);
+    return this.client.postInvocationError(err, id);
+  }
+
+  /** callback, context.succeed/fail/done and the callbackWaitsForEmptyEventLoop flag; first call wins. */
+  buildCallbackContext(id) {
+    const scheduleNext = () => this.scheduleIteration();
+    const postError = (err) => {
+      this.postError(err, id).then(scheduleNext, (e) => this.fatal(e));
+    };
+    let isCompleteInvoked = false;
+    const complete = (result) => {
+      if (isCompleteInvoked) {
+        console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
+        return;
+      }
+      isCompleteInvoked = true;
+      let body;
+      try {
+        body = serialize(result);
+      } catch (_) {
+        postError(new Error('Unable to stringify response body'));
+        return;
+      }
+      this.client.postInvocationResponse(id, body).then(scheduleNext, (e) => this.fatal(e));
+    };
+    let waitForEmptyEventLoop = true;
+    const callback = (err, result) => {
+      beforeExitListener.reset();
+      if (err !== undefined && err !== null) {
+        postError(err);
+      } else if (!waitForEmptyEventLoop) {
+        complete(result);
+      } else {
+        // AWS answers once the event loop is empty: 'beforeExit' fires exactly then (the runtime's own
+        // kept-alive socket is unref'd while idle).
+        beforeExitListener.set(() => setImmediate(() => complete(result)));
+      }
+    };
+    const done = (err, result) => {
+      beforeExitListener.reset();
+      if (err !== undefined && err !== null) {
+        postError(err);
+      } else {
+        complete(result);
+      }
+    };
+    const context = {
+      get callbackWaitsForEmptyEventLoop() { return waitForEmptyEventLoop; },
+      set callbackWaitsForEmptyEventLoop(value) { waitForEmptyEventLoop = value; },
+      succeed: (result) => done(null, result),
+      fail: (err) => (err === undefined || err === null ? done('handled') : done(err, null)),
+      done,
+    };
+    let finished = false;
+    const onlyFirst = (fn) => (...args) => {
+      if (!finished) {
+        fn(...args);
+        finished = true;
+      }
+    };
+    context.succeed = onlyFirst(context.succeed);
+    context.fail = onlyFirst(context.fail);
+    context.done = onlyFirst(context.done);
+    return [onlyFirst(callback), context, () => { isCompleteInvoked = true; }];
+  }
+
+  setErrorCallbacks(id) {
+    this.errorCallbacks.uncaughtException = (error) => {
+      this.client.postInvocationError(error, id).finally(() => process.exit(129));
+    };
+    this.errorCallbacks.unhandledRejection = (error) => {
+      this.client.postInvocationError(error, id).finally(() => process.exit(128));
+    };
+  }
+
+  /** A handler that neither calls back nor returns a promise answers null once the loop is empty. */
+  setDefaultExitListener(id, markCompleted) {
+    beforeExitListener.set(() => {
+      markCompleted();
+      if (this.isAsync) {
+        const error = new NodeJsExit();
+        structuredConsole.logError('Invoke Error', error);
+        this.client.postInvocationError(error, id).then(() => this.scheduleIteration(), (e) => this.fatal(e));
+      } else {
+        this.client.postInvocationResponse(id, serialize(null)).then(() => this.scheduleIteration(), (e) => this.fatal(e));
+      }
+    });
+  }
+}
+
+async function main() {
+  patchConsole();
+  const client = new RuntimeClient(process.env.AWS_LAMBDA_RUNTIME_API);
+  const errorCallbacks = {
+    uncaughtException: (error) => { client.postInitError(error).finally(() => process.exit(129)); },
+    unhandledRejection: (error) => { client.postInitError(error).finally(() => process.exit(128)); },
+  };
+  process.on('uncaughtException', (error) => {
+    structuredConsole.logError('Uncaught Exception', error);
+    errorCallbacks.uncaughtException(error);
+  });
+  process.on('unhandledRejection', (reason, promise) => {
+    const error = new UnhandledPromiseRejection(reason, promise);
+    structuredConsole.logError('Unhandled Promise Rejection', error);
+    errorCallbacks.unhandledRejection(error);
+  });
+  beforeExitListener.reset();
+  process.on('beforeExit', beforeExitListener.invoke);
+
+  let handler;
+  try {
+    installAwsLambdaGlobal();
+    handler = await loadHandler(process.env.LAMBDA_TASK_ROOT || '/var/task', process.env._HANDLER || '');
+    streamingMode(handler);
+  } catch (error) {
+    structuredConsole.logError('Uncaught Exception', error);
+    errorCallbacks.uncaughtException(error);
+    return;
+  }
+  new Runtime(client, handler, errorCallbacks).scheduleIteration();
+}
+
+await main();
