@@ -49,9 +49,15 @@ public final class Node implements AutoCloseable {
         try {
             node.build(clock, ids);
             return node;
-        } catch (RuntimeException e) {
-            node.close();
-            throw e;
+        } catch (Throwable failure) {
+            // Throwable, not RuntimeException: Vert.x's await() rethrows checked causes (a BindException)
+            // undeclared, and whatever went wrong, the data dir lock and threads already taken must go.
+            try {
+                node.close();
+            } catch (RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
         }
     }
 
@@ -70,7 +76,7 @@ public final class Node implements AutoCloseable {
         HttpApi api = own(new HttpApi(vertx, lambda.table(), ids, virtualThreads));
         try {
             port = api.listen(config.host(), config.port());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // including checked exceptions that await() rethrows undeclared
             if (rootCause(e) instanceof BindException) {
                 throw new NodeStartException("cannot listen on " + config.host() + ":" + config.port()
                         + ": address already in use (another Hearth running? choose another with --port)", e);

@@ -20,6 +20,8 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE("RequestEntityTooLargeException", 413, ErrorKind.CLIENT, BodyStyle.PLAIN_LOWERCASE),
     UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaTypeException", 415, ErrorKind.CLIENT, BodyStyle.USER_CAPITALISED),
     TOO_MANY_REQUESTS("TooManyRequestsException", 429, ErrorKind.CLIENT, BodyStyle.USER_CAPITALISED),
+    /** AWS sends this one with {@code "Message": null}; raise it with a null message. */
+    ACCESS_DENIED("AccessDeniedException", 403, ErrorKind.CLIENT, BodyStyle.PLAIN_CAPITALISED),
     UNKNOWN_OPERATION("UnknownOperationException", 404, ErrorKind.CLIENT, BodyStyle.PLAIN_CAPITALISED),
     METHOD_NOT_ALLOWED("MethodNotAllowedException", 405, ErrorKind.CLIENT, BodyStyle.PLAIN_CAPITALISED),
     SERVICE("ServiceException", 500, ErrorKind.PLATFORM, BodyStyle.SERVICE_CAPITALISED);

@@ -17,6 +17,11 @@ public final class Validation {
         return this;
     }
 
+    /** Records that the required {@code member} was not sent; AWS prints the value as a bare {@code null}. */
+    public Validation missing(String member) {
+        return failRaw("Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+    }
+
     /** Records a failure whose value AWS prints as {@code null}-free text (for example a map). */
     public Validation failRaw(String text) {
         failures.add(text);
@@ -49,6 +54,9 @@ public final class Validation {
      * validation wording.
      */
     public static FunctionRef functionName(String raw, FunctionRef.Form form) {
+        if (raw == null) {
+            new Validation().missing("functionName").throwIfFailed();
+        }
         FunctionRef ref = FunctionRef.parse(raw, form).orElseThrow(() -> {
             Validation v = new Validation();
             if (raw != null && raw.length() > form.maxLength()) {

@@ -3,8 +3,9 @@ package dev.hearth.store;
 import dev.hearth.core.LambdaException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystem;
@@ -14,11 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -42,6 +43,10 @@ public final class CodeStore {
     /** AWS's limits on a zip package. */
     public static final long MAX_ZIPPED_BYTES = 52_428_800L;
     public static final long MAX_UNZIPPED_BYTES = 262_144_000L;
+
+    /** Directories, and files whose entry is executable. */
+    private static final Set<PosixFilePermission> READ_EXECUTE = Set.copyOf(PosixFilePermissions.fromString("r-xr-xr-x"));
+    private static final Set<PosixFilePermission> READ_ONLY_FILE = Set.copyOf(PosixFilePermissions.fromString("r--r--r--"));
 
     static final String NOT_A_ZIP =
             "Could not unzip uploaded file. Please check your file, then try to upload again.";
@@ -94,6 +99,11 @@ public final class CodeStore {
             if (keep && !Files.exists(target)) {
                 moveAtomically(temp, target);
                 temp = null;
+                // The rename is durable only once the directory is on disk: without this, a power cut after
+                // the caller commits its row could leave a function whose code is gone.
+                try (FileChannel dir = FileChannel.open(blobs, StandardOpenOption.READ)) {
+                    dir.force(true);
+                }
             }
             return new CodeArtifact(hex, Base64.getEncoder().encodeToString(digest), zip.length, unzipped);
         } catch (IOException e) {
@@ -130,7 +140,11 @@ public final class CodeStore {
                     throw raced;
                 }
                 deleteTree(temp); // another thread unpacked the same code first
+                return dir;
             }
+            // Only now: Linux refuses to move a directory its owner cannot write into another parent
+            // (its ".." entry changes), so the top directory stays writable until it is in place.
+            Files.setPosixFilePermissions(dir, READ_EXECUTE);
             return dir;
         } catch (IOException | RuntimeException e) {
             deleteTree(temp);
@@ -173,10 +187,18 @@ public final class CodeStore {
         }
     }
 
-    /** Extracts through the JDK's zip file system, which exposes each entry's Unix permission bits. */
+    /**
+     * Extracts through the JDK's zip file system, which exposes each entry's Unix permission bits when
+     * opened with {@code enablePosixFileAttributes}. Opened by path, not by URI: a URI-opened zip file
+     * system is registered JVM-wide, so two threads unpacking the same code at once would collide.
+     * Counts the bytes actually written, because a zip can under-declare its entries' sizes.
+     */
     private static void extract(Path zip, Path into) throws IOException {
-        URI uri = URI.create("jar:" + zip.toUri());
-        try (FileSystem fs = FileSystems.newFileSystem(uri, Map.of("enablePosixFileAttributeView", "true"))) {
+        long written = 0;
+        // Entries without Unix modes (zips made on Windows or by java.util.zip) would otherwise get the
+        // zip file system's default of rwxrwxrwx; on AWS they are not executable.
+        Map<String, String> env = Map.of("enablePosixFileAttributes", "true", "defaultPermissions", "rw-r--r--");
+        try (FileSystem fs = FileSystems.newFileSystem(zip, env)) {
             Path root = fs.getPath("/");
             try (Stream<Path> entries = Files.walk(root)) {
                 for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -193,12 +215,9 @@ public final class CodeStore {
                         Files.createDirectories(out);
                     } else {
                         Files.createDirectories(out.getParent());
-                        Files.copy(entry, out, StandardCopyOption.REPLACE_EXISTING);
+                        written += copyWithin(entry, out, MAX_UNZIPPED_BYTES - written);
                         if (isExecutable(entry)) {
-                            Files.setPosixFilePermissions(out, EnumSet.of(PosixFilePermission.OWNER_READ,
-                                    PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
-                                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-                                    PosixFilePermission.OTHERS_EXECUTE));
+                            Files.setPosixFilePermissions(out, READ_EXECUTE);
                         }
                     }
                 }
@@ -206,28 +225,47 @@ public final class CodeStore {
         }
     }
 
+    /** Copies one entry, failing once more than {@code budget} bytes would have been written. */
+    private static long copyWithin(Path entry, Path out, long budget) throws IOException {
+        long copied = 0;
+        try (InputStream in = Files.newInputStream(entry);
+             OutputStream sink = Files.newOutputStream(out)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                copied += n;
+                if (copied > budget) {
+                    throw new ZipException("unzipped size exceeds " + MAX_UNZIPPED_BYTES + " bytes");
+                }
+                sink.write(buffer, 0, n);
+            }
+        }
+        return copied;
+    }
+
     private static boolean isExecutable(Path entry) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(entry);
             return perms.contains(PosixFilePermission.OWNER_EXECUTE);
         } catch (IOException | UnsupportedOperationException e) {
-            return false; // zips made on Windows carry no Unix modes
+            return false; // not expected with enablePosixFileAttributes; treat as a plain file
         }
     }
 
-    /** Files become r--r--r-- (r-xr-xr-x if executable), directories r-xr-xr-x. */
+    /**
+     * Below {@code root}: files become r--r--r-- (executables stay r-xr-xr-x), directories r-xr-xr-x.
+     * {@code root} itself is left for the caller, who must move it first.
+     */
     private static void makeReadOnly(Path root) throws IOException {
-        Set<PosixFilePermission> dirPerms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-                PosixFilePermission.OTHERS_EXECUTE);
-        Set<PosixFilePermission> filePerms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.GROUP_READ,
-                PosixFilePermission.OTHERS_READ);
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (p.equals(root)) {
+                    continue;
+                }
                 if (Files.isDirectory(p)) {
-                    Files.setPosixFilePermissions(p, dirPerms);
-                } else if (!Files.isExecutable(p)) {
-                    Files.setPosixFilePermissions(p, filePerms);
+                    Files.setPosixFilePermissions(p, READ_EXECUTE);
+                } else if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE)) {
+                    // The mode, not Files.isExecutable, which answers for the caller (root may run more).
+                    Files.setPosixFilePermissions(p, READ_ONLY_FILE);
                 }
             }
         }
