@@ -1,0 +1,142 @@
+package dev.hearth.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Small blocking helpers over cgroupfs files, shared by the v1 and v2 layouts.
+ *
+ * <p>Threading: stateless; called from virtual threads and the process reaper.
+ */
+final class CgroupFiles {
+
+    /** A node's subtree: {@code node-<pid>-<random hex>}. */
+    static final Pattern NODE_DIR = Pattern.compile("node-(\\d+)-[0-9a-f]+");
+
+    private CgroupFiles() {
+    }
+
+    /**
+     * Writes one value as a single {@code write(2)}: cgroupfs acts on each write call, and a value split
+     * over two calls would be two (invalid) values.
+     */
+    static void write(Path file, String value) throws IOException {
+        Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** Writes the value if the kernel offers the file (optional knobs such as {@code memory.swap.max}). */
+    static void writeIfPresent(Path file, String value) throws IOException {
+        if (Files.exists(file)) {
+            write(file, value);
+        }
+    }
+
+    static OptionalLong readLong(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            return text.isEmpty() || text.equals("max") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Reads {@code key value} lines ({@code memory.events}, {@code memory.oom_control}) for one key. */
+    static OptionalLong readKey(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length == 2 && parts[0].equals(key)) {
+                    return OptionalLong.of(Long.parseLong(parts[1]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Absent on this kernel, or the cgroup is already gone: nothing to report.
+        }
+        return OptionalLong.empty();
+    }
+
+    static List<Long> pids(Path procsFile) {
+        try {
+            return Files.readAllLines(procsFile, StandardCharsets.US_ASCII).stream()
+                    .map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * SIGKILLs everything listed in {@code procsFile} until it is empty. Reading and killing race with
+     * forks, so it goes round again; a fork bomb is bounded by the pid limit, so a few rounds suffice.
+     */
+    static void killAll(Path procsFile) {
+        for (int round = 0; round < 20; round++) {
+            List<Long> pids = pids(procsFile);
+            if (pids.isEmpty()) {
+                return;
+            }
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
+     * Removes a cgroup directory. A killed task leaves its cgroup only once the kernel has torn it down,
+     * a moment after SIGKILL, and {@code rmdir} fails with EBUSY until then; so this retries for a
+     * bounded time instead of leaking the cgroup. Returns whether the directory is gone.
+     */
+    static boolean removeDir(Path dir) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            try {
+                Files.deleteIfExists(dir);
+                return true;
+            } catch (NoSuchFileException e) {
+                return true;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+
+    /**
+     * Removes what a node that died without closing left under {@code parent}: subtrees named
+     * {@code node-<pid>-…} whose pid is no longer running. Sandboxes of a dead node may still run in plain
+     * mode (nothing ties them to the node), so they are killed first. A live pid (even a reused one) is
+     * left alone: killing another node's sandboxes is worse than leaking an empty directory.
+     */
+    static void sweepStaleNodes(Path parent) {
+        try (Stream<Path> nodes = Files.list(parent)) {
+            for (Path node : nodes.toList()) {
+                Matcher m = NODE_DIR.matcher(node.getFileName().toString());
+                if (!m.matches() || ProcessHandle.of(Long.parseLong(m.group(1))).isPresent()) {
+                    continue;
+                }
+                try (Stream<Path> children = Files.list(node)) {
+                    for (Path child : children.filter(Files::isDirectory).toList()) {
+                        killAll(child.resolve("cgroup.procs"));
+                        removeDir(child);
+                    }
+                }
+                removeDir(node);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a leftover directory costs nothing but its name.
+        }
+    }
+}

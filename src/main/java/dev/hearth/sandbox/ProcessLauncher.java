@@ -1,0 +1,115 @@
+package dev.hearth.sandbox;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one {@link SandboxLauncher}: creates the sandbox's cgroup, starts the {@link CommandPlan}'s process
+ * inside it (joined before exec, see {@link Cgroup#joinThenExec}), and keeps the live sandboxes so that
+ * {@link #close} can kill them. Whether that is bubblewrap or a plain process is the plan's business.
+ *
+ * <p>Threading: thread-safe; {@link #launch} blocks for cgroup setup and fork/exec (a few ms) and is
+ * called from virtual threads.
+ */
+final class ProcessLauncher implements SandboxLauncher {
+
+    private final CommandPlan plan;
+    private final Cgroups cgroups;
+    private final Isolation isolation;
+    private final int cores;
+    private final Duration initBoost;
+    private final Spawner spawner = new Spawner();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hearth-sandbox-cpu-settler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<ProcessSandbox> live = ConcurrentHashMap.newKeySet();
+    private final Optional<Thread> shutdownHook;
+    private volatile boolean closed;
+
+    ProcessLauncher(CommandPlan plan, Cgroups cgroups, Isolation isolation, int cores) {
+        this(plan, cgroups, isolation, cores, ResourceLimits.INIT_BOOST);
+    }
+
+    /** @param initBoost how long a new sandbox may use the whole machine's CPU ({@link ResourceLimits}) */
+    ProcessLauncher(CommandPlan plan, Cgroups cgroups, Isolation isolation, int cores, Duration initBoost) {
+        this.initBoost = initBoost;
+        this.plan = plan;
+        this.cgroups = cgroups;
+        this.isolation = isolation;
+        this.cores = cores;
+        // Nothing in the kernel ties a plain process tree to the node: kill it on the way out, at least on
+        // an orderly JVM exit.
+        this.shutdownHook = plan.diesWithNode() ? Optional.empty()
+                : Optional.of(new Thread(() -> live.forEach(ProcessSandbox::kill), "hearth-sandbox-reaper"));
+        shutdownHook.ifPresent(Runtime.getRuntime()::addShutdownHook);
+    }
+
+    @Override
+    public Sandbox launch(SandboxSpec spec) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("sandbox launcher is closed");
+        }
+        ProcessBuilder builder = plan.processFor(spec);
+        ResourceLimits limits = ResourceLimits.of(spec, cores, plan.ownedTasks());
+        Optional<Cgroup> cgroup = cgroups.create(spec.id(), limits);
+        Process process;
+        try {
+            cgroup.ifPresent(c -> builder.command(Cgroup.joinThenExec(c.procsFiles(), List.copyOf(builder.command()))));
+            process = spawner.start(builder);
+        } catch (IOException | RuntimeException e) {
+            cgroup.ifPresent(Cgroup::remove);
+            throw e;
+        }
+        ProcessSandbox sandbox = new ProcessSandbox(spec.id(), process, cgroup, live::remove);
+        live.add(sandbox);
+        try {
+            if (closed) {
+                throw new RejectedExecutionException();
+            }
+            // Checks liveness by identity, so a later sandbox reusing the id is not throttled early.
+            cgroup.ifPresent(c -> timer.schedule(() -> {
+                if (live.contains(sandbox)) {
+                    c.settleCpu(limits);
+                }
+            }, initBoost.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // close() ran while this one was starting and could not see it.
+            sandbox.close();
+            throw new IllegalStateException("sandbox launcher is closed");
+        }
+        return sandbox;
+    }
+
+    @Override
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        // Kill all first, so that closing them one by one waits for nothing but the kernel.
+        live.forEach(ProcessSandbox::kill);
+        live.forEach(ProcessSandbox::close);
+        cgroups.close();
+        spawner.close();
+        timer.shutdownNow();
+        shutdownHook.ifPresent(hook -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down; the hook is running or has run.
+            }
+        });
+    }
+}

@@ -1,0 +1,127 @@
+package dev.hearth.sandbox;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A started sandbox: its top process (bubblewrap's monitor, or the function's process in plain mode)
+ * and its cgroup when there is one.
+ *
+ * <p>Exit statuses: bubblewrap reports a child killed by signal N as exit code 128+N, and the JDK does the
+ * same for a direct child, so 129…192 are read back as signals. A process that itself exits with, say,
+ * 137 is therefore reported as "signal: killed"; shells make the same guess.
+ *
+ * <p>Threading: thread-safe. {@link #exit} completes on the JDK's process reaper thread (reading two
+ * cgroup files); {@link #close} blocks up to a few seconds for the tree to go.
+ */
+final class ProcessSandbox implements Sandbox {
+
+    private static final long EXIT_WAIT_SECONDS = 5;
+
+    private final String id;
+    private final Process process;
+    private final Optional<Cgroup> cgroup;
+    private final Consumer<? super ProcessSandbox> onClose;
+    private final CompletableFuture<ExitStatus> exit;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Read when the tree exits, before {@link #close} removes the cgroup; empty until then. */
+    private volatile OptionalLong finalPeak = OptionalLong.empty();
+
+    ProcessSandbox(String id, Process process, Optional<Cgroup> cgroup, Consumer<? super ProcessSandbox> onClose) {
+        this.id = id;
+        this.process = process;
+        this.cgroup = cgroup;
+        this.onClose = onClose;
+        this.exit = process.onExit().thenApply(p -> {
+            finalPeak = cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
+            return status(p.exitValue(), cgroup.map(Cgroup::oomKilled).orElse(false));
+        });
+    }
+
+    static ExitStatus status(int exitValue, boolean oomKilled) {
+        if (exitValue > 128 && exitValue <= 128 + 64) {
+            return new ExitStatus(OptionalInt.empty(), OptionalInt.of(exitValue - 128), oomKilled);
+        }
+        return new ExitStatus(OptionalInt.of(exitValue), OptionalInt.empty(), oomKilled);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    @Override
+    public InputStream stderr() {
+        return process.getErrorStream();
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit() {
+        return exit;
+    }
+
+    /**
+     * Descendants first (found through the top process, so before it dies and they are re-parented), then
+     * the top, then whatever the cgroup still holds. With bubblewrap, killing the monitor alone takes the
+     * whole pid namespace down; the rest matters in plain mode.
+     */
+    @Override
+    public void kill() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        cgroup.ifPresent(Cgroup::killAll);
+    }
+
+    @Override
+    public OptionalLong maxMemoryUsedBytes() {
+        if (exit.isDone()) {
+            return finalPeak;
+        }
+        return cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            kill();
+            try {
+                exit.get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // Still remove the cgroup: a process stuck in the kernel will be killed when it returns.
+            }
+            cgroup.ifPresent(Cgroup::remove);
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "sandbox " + id + " (pid " + process.pid() + ")";
+    }
+}

@@ -1,0 +1,35 @@
+package dev.hearth.sandbox;
+
+import java.io.InputStream;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running sandboxed process tree. Thread-safe.
+ */
+public interface Sandbox extends AutoCloseable {
+
+    String id();
+
+    /** The host pid of the sandbox's top process. */
+    long pid();
+
+    /** The process's standard output (the function's log lines). */
+    InputStream stdout();
+
+    /** The process's standard error (also function log lines). */
+    InputStream stderr();
+
+    /** Completes when the top process has exited (after {@link #kill} too). */
+    CompletableFuture<ExitStatus> exit();
+
+    /** Kills the whole process tree at once (SIGKILL). Idempotent. */
+    void kill();
+
+    /** Peak memory use of the whole tree since start, when the machine can measure it (cgroups). */
+    OptionalLong maxMemoryUsedBytes();
+
+    /** Kills the tree and releases its resources (cgroup, scratch dirs). Idempotent. */
+    @Override
+    void close();
+}
