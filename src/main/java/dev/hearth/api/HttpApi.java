@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,11 @@ public final class HttpApi implements AutoCloseable {
             reject(request, requestId, tooLarge(route));
             return;
         }
+        // The AWS SDK for Java's default (Apache) client sends PUT bodies only after "100 Continue", and
+        // waits three seconds for it otherwise. Sent only here, once the body is known to be wanted.
+        if ("100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
+            request.response().writeContinue();
+        }
         Buffer body = Buffer.buffer();
         boolean[] overflow = {false};
         request.handler(chunk -> {
@@ -118,11 +124,15 @@ public final class HttpApi implements AutoCloseable {
                 answer(context, request, route, apiRequest, response, error)));
     }
 
-    /** Runs the handler, turning a synchronous throw into a failed future. */
+    /**
+     * Runs the handler, turning a synchronous throw into a failed future. Errors are caught too: a handler
+     * that dies of, say, a StackOverflowError must still be answered (with a 500), or its client would wait
+     * for its own read timeout.
+     */
     private static CompletableFuture<ApiResponse> start(Route route, ApiRequest request) {
         try {
             return route.dispatch().handler().handle(request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -152,8 +162,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void reject(HttpServerRequest request, String requestId, LambdaException error) {
-        // Answer at once without reading the body; the connection is closed after the response so that an
-        // unread body cannot be mistaken for the next request.
+        // Answer at once without reading the body. On HTTP/1 the connection is closed after the response so
+        // that an unread body cannot be mistaken for the next request. HTTP/2 (reached by h2c upgrade, as
+        // the JDK's HttpClient does) frames each stream's body and forbids the Connection header.
+        if (request.version() == HttpVersion.HTTP_2) {
+            respond(request, requestId, ErrorResponses.of(error));
+            return;
+        }
         request.response().putHeader("Connection", "close");
         respond(request, requestId, ErrorResponses.of(error));
         request.response().endHandler(v -> request.connection().close());

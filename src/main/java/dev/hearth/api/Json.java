@@ -1,6 +1,8 @@
 package dev.hearth.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,11 +19,15 @@ import java.io.IOException;
 /**
  * The API's one JSON mapper and its parse/write helpers. Source locations are left out of parser
  * messages ({@code INCLUDE_SOURCE_IN_LOCATION} off), which is how AWS's own Jackson-based front end
- * words them. Thread-safe.
+ * words them. Strings may be as long as the largest request body: a 50 MB zip arrives as one base64
+ * string of about 70 million characters, far past Jackson's default limit of 20 million. Thread-safe.
  */
 public final class Json {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength((int) LambdaRoutes.CODE_REQUEST_LIMIT).build())
+                    .build())
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
             .build();

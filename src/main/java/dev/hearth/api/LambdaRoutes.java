@@ -138,8 +138,7 @@ public final class LambdaRoutes {
         JsonNode body = r.json();
         Map<String, String> tags = Fields.stringMap(body, "Tags").orElse(null);
         if (tags == null) {
-            new Validation().failRaw("Value null at 'tags' failed to satisfy constraint: Member must not be null")
-                    .throwIfFailed();
+            new Validation().missing("tags").throwIfFailed();
         }
         registry.tag(r.pathParam("Resource"), tags);
         return ApiResponse.empty(204);

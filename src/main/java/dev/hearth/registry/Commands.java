@@ -1,5 +1,7 @@
 package dev.hearth.registry;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,7 @@ public final class Commands {
     public record CreateFunction(String functionName, FunctionSettings settings, Optional<String> packageType,
                                  CodeInput code, Map<String, String> tags, boolean publish) {
         public CreateFunction {
-            tags = Map.copyOf(tags);
+            tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags)); // keeps the caller's order
         }
     }
 

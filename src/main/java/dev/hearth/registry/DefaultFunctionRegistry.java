@@ -58,9 +58,14 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     @Override
     public FunctionVersion create(Commands.CreateFunction command) {
         FunctionRef ref = Validation.functionName(command.functionName(), FunctionRef.Form.CREATE);
+        if (ref.accountId().filter(a -> !a.equals(arns.accountId())).isPresent()
+                && ref.region().filter(r -> !r.equals(arns.region())).isEmpty()) {
+            // Creating in another account is an authorisation failure on AWS, and it says no more than that.
+            throw new LambdaException(ErrorCode.ACCESS_DENIED, null);
+        }
         checkReachable(ref);
         if (command.settings().role().isEmpty()) {
-            new Validation().fail("null", "role", "Member must not be null").throwIfFailed();
+            new Validation().missing("role").throwIfFailed();
         }
         if (ref.qualifier().isPresent()) {
             throw LambdaException.invalidParameter("Unsupported function name format: " + command.functionName()
@@ -175,7 +180,8 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
         Resolved r = resolveUnqualifiedForUpdate(command.functionName());
         FunctionVersion current = loadForUpdate(r, command.revisionId());
         FunctionConfig config = rules.forUpdate(current.config(), command.settings());
-        FunctionVersion next = current.updated(config, current.code(), Phase.UPDATING, ids.revisionId(), clock.millis());
+        FunctionVersion next = current.updated(config, current.code(), phaseAfterChange(current), ids.revisionId(),
+                clock.millis());
         commitUpdate(r, current, next, command.revisionId());
         return next;
     }
@@ -194,22 +200,37 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
             rules.forUpdate(placeholderConfig(), archOnly); // shape check only
         }
         FunctionVersion current = loadForUpdate(r, command.revisionId());
+        if (command.code().imageUri().isPresent()) {
+            // Every function on Hearth is a Zip function; this is AWS's answer for ImageUri on one.
+            throw LambdaException.invalidParameter(
+                    "Please don't provide ImageUri when updating a function with packageType Zip.");
+        }
         byte[] zip = zipFrom(command.code());
         FunctionConfig config = command.architectures().map(a -> withArchitectures(current.config(), a))
                 .orElse(current.config());
         if (command.dryRun()) {
             CodeArtifact artifact = code.inspect(zip);
-            return current.updated(config, artifact, Phase.UPDATING, current.revisionId(), current.lastModifiedMillis());
+            return current.updated(config, artifact, phaseAfterChange(current), current.revisionId(),
+                    current.lastModifiedMillis());
         }
         codeLock.lock();
         try {
             CodeArtifact artifact = code.put(zip);
-            FunctionVersion next = current.updated(config, artifact, Phase.UPDATING, ids.revisionId(), clock.millis());
+            FunctionVersion next = current.updated(config, artifact, phaseAfterChange(current), ids.revisionId(),
+                    clock.millis());
             commitUpdate(r, current, next, command.revisionId());
             return next;
         } finally {
             codeLock.unlock();
         }
+    }
+
+    /**
+     * The phase a changed function enters: an update of a working function, or, for a function whose
+     * creation failed, another attempt at creating it (the change may have fixed it).
+     */
+    private static Phase phaseAfterChange(FunctionVersion current) {
+        return current.phase() == Phase.CREATE_FAILED ? Phase.CREATING : Phase.UPDATING;
     }
 
     private static FunctionConfig placeholderConfig() {
@@ -324,8 +345,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     public void untag(String resourceArn, List<String> tagKeys) {
         String name = taggableFunction(resourceArn);
         if (tagKeys.isEmpty()) {
-            new Validation().failRaw("Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
-                    .throwIfFailed();
+            new Validation().missing("tagKeys").throwIfFailed();
         }
         Map<String, String> current = store.tags(name)
                 .orElseThrow(() -> LambdaException.notFound("Function not found: " + arns.function(name)));

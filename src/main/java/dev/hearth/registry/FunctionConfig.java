@@ -1,5 +1,7 @@
 package dev.hearth.registry;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +10,8 @@ import java.util.Optional;
  * The user-settable configuration of one function version, complete (defaults applied) and valid.
  * Immutable; stored as JSON inside the version's row.
  *
- * @param environment   the {@code Environment.Variables} map, or empty when the caller never sent
+ * @param environment   the {@code Environment.Variables} map in the caller's order (AWS quotes it in that order
+ *                      when it is too large), or empty when the caller never sent
  *                      {@code Environment} (AWS then omits the key from responses)
  */
 public record FunctionConfig(
@@ -35,7 +38,7 @@ public record FunctionConfig(
     public static final int DEFAULT_EPHEMERAL_STORAGE = 512;
 
     public FunctionConfig {
-        environment = environment.map(Map::copyOf);
+        environment = environment.map(e -> Collections.unmodifiableMap(new LinkedHashMap<>(e)));
         architectures = List.copyOf(architectures);
         layers = List.copyOf(layers);
     }
