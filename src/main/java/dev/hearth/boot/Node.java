@@ -1,12 +1,22 @@
 package dev.hearth.boot;
 
 import dev.hearth.api.HttpApi;
+import dev.hearth.api.InvokeRoutes;
 import dev.hearth.api.LambdaRoutes;
 import dev.hearth.config.HearthConfig;
 import dev.hearth.core.Arns;
 import dev.hearth.core.Ids;
+import dev.hearth.environment.EnvironmentFactory;
+import dev.hearth.environment.EnvironmentSettings;
+import dev.hearth.invoke.InvocationRouter;
+import dev.hearth.logs.FunctionLogs;
+import dev.hearth.pool.EnvironmentPool;
 import dev.hearth.registry.FunctionRegistry;
 import dev.hearth.registry.Registries;
+import dev.hearth.runtimes.ManagedRuntimes;
+import dev.hearth.sandbox.Isolation;
+import dev.hearth.sandbox.SandboxLauncher;
+import dev.hearth.sandbox.Sandboxes;
 import dev.hearth.store.CodeStore;
 import dev.hearth.store.Database;
 import dev.hearth.store.Stores;
@@ -15,6 +25,7 @@ import io.vertx.core.VertxOptions;
 
 import java.net.BindException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -23,17 +34,20 @@ import java.util.concurrent.Executors;
 
 /**
  * The composition root: builds every component of a node by constructor from its configuration,
- * starts them in dependency order (data dir, store, registry, HTTP) and closes them in reverse.
+ * starts them in dependency order (data dir, store, registry, sandbox launcher, runtimes, logs,
+ * environments, pool, router, HTTP) and closes them in reverse.
  *
  * <p>Thread-safe to {@link #close} from a shutdown hook while another thread waits in
  * {@link #awaitClose}.
  */
 public final class Node implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Node.class);
 
     private final HearthConfig config;
     private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private int port;
+    private Isolation isolation;
 
     private Node(HearthConfig config) {
         this.config = config;
@@ -63,17 +77,37 @@ public final class Node implements AutoCloseable {
 
     private void build(Clock clock, Ids ids) {
         DataDir dataDir = own(DataDir.open(config.dataDir()));
-        Database db = own(Database.open(dataDir.root().resolve("hearth.db")));
-        CodeStore code = new CodeStore(dataDir.root().resolve("code"));
+        Path root = dataDir.root();
+        Database db = own(Database.open(root.resolve("hearth.db")));
+        CodeStore code = new CodeStore(root.resolve("code"));
         ExecutorService virtualThreads = own(Executors.newVirtualThreadPerTaskExecutor());
         Arns arns = new Arns(config.region(), config.accountId());
-        FunctionRegistry functions = Registries.functions(Stores.functions(db), code, arns, ids, clock, virtualThreads);
+        Registries.Parts registry = Registries.create(Stores.functions(db), code, arns, ids, clock, virtualThreads);
+        FunctionRegistry functions = registry.registry();
         functions.recover();
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         own(() -> vertx.close().await());
+
+        // The data path of ARCHITECTURE §1, bottom up: sandbox, runtimes and logs, environments, pool, router.
+        SandboxLauncher launcher = own(Sandboxes.detect(root.resolve("sandbox")));
+        isolation = launcher.isolation();
+        if (!isolation.complete()) {
+            LOG.warn("functions run with reduced isolation on this machine: {} (run 'hearth doctor' for details)",
+                    String.join("; ", isolation.advice()));
+        }
+        ManagedRuntimes runtimes = ManagedRuntimes.create(root.resolve("runtimes"));
+        FunctionLogs logs = own(FunctionLogs.create(root.resolve("logs"), clock));
+        EnvironmentSettings settings = EnvironmentSettings.defaults(root.resolve("environments"), virtualThreads)
+                .withRegion(config.region(), config.accountId());
+        EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings));
+        EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx));
+        registry.directory().addListener((name, latest) -> pool.retire(name, latest.map(InvocationRouter::poolKey)));
+        InvocationRouter router = InvocationRouter.create(registry.directory(), pool, code, arns, clock);
+
         LambdaRoutes lambda = new LambdaRoutes(functions, arns, clock, config.publicUrl());
-        HttpApi api = own(new HttpApi(vertx, lambda.table(), ids, virtualThreads));
+        InvokeRoutes invoke = new InvokeRoutes(router);
+        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table()), ids, virtualThreads));
         try {
             port = api.listen(config.host(), config.port());
         } catch (Exception e) { // including checked exceptions that await() rethrows undeclared
@@ -84,6 +118,11 @@ public final class Node implements AutoCloseable {
             throw new NodeStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootCause(e).getMessage(), e);
         }
+    }
+
+    /** What isolation functions get on this machine. */
+    public Isolation isolation() {
+        return isolation;
     }
 
     private <T extends AutoCloseable> T own(T resource) {

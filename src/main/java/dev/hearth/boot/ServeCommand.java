@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -39,11 +40,17 @@ final class ServeCommand implements Callable<Integer> {
                     + " default: the request's Host).")
     String publicUrl;
 
+    @Option(names = "--keep-alive", defaultValue = "${env:HEARTH_KEEP_ALIVE:-600}",
+            description = "Seconds an idle execution environment stays warm (env HEARTH_KEEP_ALIVE, default"
+                    + " ${DEFAULT-VALUE}).")
+    long keepAliveSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         HearthConfig config;
         try {
-            config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl);
+            config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl,
+                    Duration.ofSeconds(keepAliveSeconds));
         } catch (IllegalArgumentException e) {
             System.err.println("hearth: " + e.getMessage());
             return 2;

@@ -1,6 +1,7 @@
 package dev.hearth.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -14,8 +15,12 @@ import java.util.regex.Pattern;
  * @param accountId   the 12-digit account id in ARNs (default {@code 000000000000})
  * @param publicUrl   the base URL clients reach the node at, for links such as {@code Code.Location};
  *                    empty means {@code http://host:port}
+ * @param keepAlive   how long an idle execution environment stays warm (default 10 minutes)
  */
-public record HearthConfig(String host, int port, Path dataDir, String region, String accountId, String publicUrl) {
+public record HearthConfig(String host, int port, Path dataDir, String region, String accountId, String publicUrl,
+                           Duration keepAlive) {
+
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(10);
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 3001;
@@ -31,6 +36,10 @@ public record HearthConfig(String host, int port, Path dataDir, String region, S
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(publicUrl, "publicUrl");
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        if (keepAlive.isNegative() || keepAlive.isZero()) {
+            throw new IllegalArgumentException("keep-alive must be positive, got " + keepAlive);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -45,10 +54,15 @@ public record HearthConfig(String host, int port, Path dataDir, String region, S
 
     /** Defaults for everything but the data dir; tests start from this. */
     public static HearthConfig defaults(Path dataDir) {
-        return new HearthConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, "");
+        return new HearthConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, "",
+                DEFAULT_KEEP_ALIVE);
     }
 
     public HearthConfig withPort(int newPort) {
-        return new HearthConfig(host, newPort, dataDir, region, accountId, publicUrl);
+        return new HearthConfig(host, newPort, dataDir, region, accountId, publicUrl, keepAlive);
+    }
+
+    public HearthConfig withKeepAlive(Duration newKeepAlive) {
+        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, newKeepAlive);
     }
 }

@@ -80,7 +80,8 @@ final class DefaultInvocationRouter implements InvocationRouter {
         InvokeRequest request = new InvokeRequest(call.requestId(), payload, resolved.invokedArn(), deadline,
                 call.clientContext(), Optional.empty(), call.traceId());
         Invocation invocation = lease.environment().invoke(request);
-        invocation.report().whenComplete((report, error) -> pool.release(lease));
+        CompletableFuture<Boolean> finished = invocation.report().handle((report, error) -> error == null && report.reusable());
+        invocation.outcome().whenComplete((outcome, error) -> pool.releaseWhenFinished(lease, finished));
         if (!call.tailLog()) {
             return invocation.outcome().thenApply(outcome -> result(outcome, version, Optional.empty()));
         }

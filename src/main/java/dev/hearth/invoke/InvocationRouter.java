@@ -21,6 +21,11 @@ public interface InvocationRouter {
      */
     CompletableFuture<InvocationResult> invoke(InvocationCall call);
 
+    /** The pool key of a function version: environments serve one configuration only. */
+    static dev.hearth.pool.PoolKey poolKey(dev.hearth.registry.FunctionVersion version) {
+        return DefaultInvocationRouter.keyOf(version);
+    }
+
     static InvocationRouter create(FunctionDirectory directory, EnvironmentPool pool, CodeStore code, Arns arns,
                                    Clock clock) {
         return new DefaultInvocationRouter(directory, pool, code, arns, clock);

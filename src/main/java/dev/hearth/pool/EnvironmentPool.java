@@ -21,8 +21,18 @@ public interface EnvironmentPool extends AutoCloseable {
      */
     CompletableFuture<Lease> lease(PoolKey key, Supplier<EnvironmentSpec> spec);
 
-    /** Returns a leased environment once its invocation is over; a stopped one is dropped. */
+    /** Returns a leased environment whose invocation is over; a stopped one is dropped. */
     void release(Lease lease);
+
+    /**
+     * Returns a leased environment that has answered its caller but is still finishing (its runtime
+     * has not yet asked for the next event). Until {@code finished} completes, a lease that finds no
+     * idle environment claims this one and gets it as soon as it is idle, instead of starting a new
+     * environment: a caller that invokes again the moment it has its answer then finds its warm
+     * environment rather than causing a cold start. {@code finished} completes with whether the
+     * environment can be used again.
+     */
+    void releaseWhenFinished(Lease lease, CompletableFuture<Boolean> finished);
 
     /** Shuts down the idle environments of {@code functionName} whose key is not {@code current}. */
     void retire(String functionName, java.util.Optional<PoolKey> current);

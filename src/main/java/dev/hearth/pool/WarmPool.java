@@ -35,6 +35,8 @@ final class WarmPool implements EnvironmentPool {
     private final Vertx vertx;
     private final long reaperTimer;
     private final Map<PoolKey, Deque<Environment>> idle = new ConcurrentHashMap<>();
+    /** Environments that answered their caller and are about to be idle, claimable by a lease. */
+    private final Map<PoolKey, Deque<Finishing>> finishing = new ConcurrentHashMap<>();
     /** The newest key per function: releases of older keys shut their environment down. */
     private final Map<String, PoolKey> currentKeys = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
@@ -65,12 +67,48 @@ final class WarmPool implements EnvironmentPool {
                 forget(env);
             }
         }
+        Deque<Finishing> almostIdle = finishing.get(key);
+        Finishing claimed = almostIdle == null ? null : almostIdle.pollFirst();
+        if (claimed != null) {
+            return claimed.done().thenCompose(reusable -> reusable && !claimed.environment().isStopped()
+                    ? CompletableFuture.completedFuture(new Lease(key, claimed.environment(), false))
+                    : startNew(key, spec));
+        }
+        return startNew(key, spec);
+    }
+
+    private CompletableFuture<Lease> startNew(PoolKey key, Supplier<EnvironmentSpec> spec) {
         return CompletableFuture.supplyAsync(() -> {
             Environment env = factory.start(spec.get());
             live.incrementAndGet();
             env.stopped().whenComplete((v, e) -> live.decrementAndGet());
             return new Lease(key, env, true);
         }, blocking);
+    }
+
+    /** An environment between answering its caller and being idle again. */
+    private record Finishing(Environment environment, CompletableFuture<Boolean> done) {
+    }
+
+    @Override
+    public void releaseWhenFinished(Lease lease, CompletableFuture<Boolean> finished) {
+        if (finished.isDone()) {
+            release(lease);
+            return;
+        }
+        Deque<Finishing> stack = finishing.computeIfAbsent(lease.key(), k -> new ConcurrentLinkedDeque<>());
+        Finishing entry = new Finishing(lease.environment(), finished);
+        stack.offerFirst(entry);
+        finished.whenComplete((reusable, error) -> {
+            // Whoever removes the entry owns the environment: here, nobody claimed it, so it goes idle.
+            if (stack.remove(entry)) {
+                if (Boolean.TRUE.equals(reusable)) {
+                    release(lease);
+                } else if (!lease.environment().isStopped()) {
+                    lease.environment().shutdown("failure");
+                }
+            }
+        });
     }
 
     @Override

@@ -1,0 +1,37 @@
+package dev.hearth.environment;
+
+import dev.hearth.logs.FunctionLogs;
+import dev.hearth.runtimes.ManagedRuntimes;
+import dev.hearth.sandbox.SandboxLauncher;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+
+/**
+ * Starts environments: opens the Runtime API endpoint, launches the sandboxed runtime, and begins init.
+ * Thread-safe.
+ */
+public interface EnvironmentFactory extends AutoCloseable {
+
+    /**
+     * The factory of the node: each environment gets its own Runtime API endpoint on {@code vertx}, a
+     * sandbox from {@code launcher} running what {@code runtimes} says, and a log stream in {@code logs}
+     * named after the day {@code clock} gives.
+     */
+    static EnvironmentFactory create(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
+                                     Clock clock, EnvironmentSettings settings) {
+        return new LocalEnvironmentFactory(vertx, launcher, runtimes, logs, clock, settings);
+    }
+
+    /**
+     * Starts a new environment for {@code spec}. The returned environment is initialising; hand it an
+     * invocation right away (cold start) or wait for {@code ready}. Failures to launch (no interpreter,
+     * cannot exec) surface as a failed invocation outcome ({@code Runtime.InvalidEntrypoint} etc.), not as
+     * an exception.
+     */
+    Environment start(EnvironmentSpec spec);
+
+    /** Shuts every environment down. */
+    @Override
+    void close();
+}

@@ -1,0 +1,116 @@
+package dev.hearth.environment;
+
+import dev.hearth.logs.LogStream;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * An environment's side of its log stream: the platform's lines around the function's output, the
+ * reusable 4 KB tail of the invocation in flight, and the REPORT figures.
+ *
+ * <p>Not thread-safe: used on the environment's context only. Appends to the stream are queued by the
+ * log store, so nothing here waits for the disk.
+ */
+final class InvocationLog {
+    private static final String PROVISIONED = "provisioned-concurrency";
+
+    private final LogStream stream;
+    private final Clock clock;
+    private final EnvironmentSpec spec;
+    private final LogTail tail = new LogTail();
+    /** {@link #tail} between START and REPORT of the invocation in flight; null otherwise. */
+    private LogTail active;
+    private OptionalDouble initDuration = OptionalDouble.empty();
+    private boolean initDurationReported;
+
+    InvocationLog(LogStream stream, Clock clock, EnvironmentSpec spec) {
+        this.stream = stream;
+        this.clock = clock;
+        this.spec = spec;
+    }
+
+    /** A platform line (INIT_START, INIT_REPORT, …), into the tail too while an invocation is open. */
+    void line(String line) {
+        emit(line, active);
+    }
+
+    /** The function's own output, as read from its stdout and stderr. */
+    void output(List<String> lines) {
+        long now = clock.millis();
+        for (String line : lines) {
+            stream.append(now, line);
+            if (active != null) {
+                active.add(line);
+            }
+        }
+    }
+
+    /** How long init took; REPORT shows it once, on the first invocation (never for provisioned ones). */
+    void initDuration(double millis) {
+        initDuration = OptionalDouble.of(millis);
+    }
+
+    /** START: from here to REPORT, output also goes into the tail. */
+    void start(InvocationRecord invocation) {
+        tail.reset();
+        active = tail;
+        line(LogLines.start(invocation.requestId(), spec.version()));
+    }
+
+    /** The platform's lines about why the invocation failed (timeout, exit). */
+    void fault(InvocationRecord invocation) {
+        for (String line : invocation.fault.logLines(invocation.requestId(), invocation.faultAt)) {
+            line(line);
+        }
+    }
+
+    /** END and REPORT of the open invocation; closes the tail and returns the figures. */
+    InvokeReport end(InvocationRecord invocation, boolean reusable, long maxMemoryUsedMb) {
+        InvokeReport report = report(invocation, reusable, maxMemoryUsedMb, tail);
+        active = null;
+        return report;
+    }
+
+    /**
+     * The whole log of an invocation that failed without reaching a runtime (the environment had
+     * already failed): START, the fault's lines, END, REPORT, with a tail of its own so that an
+     * invocation still being wound up keeps its tail.
+     */
+    InvokeReport failedAtOnce(InvocationRecord invocation, long maxMemoryUsedMb) {
+        LogTail own = new LogTail();
+        String requestId = invocation.requestId();
+        emit(LogLines.start(requestId, spec.version()), own);
+        for (String line : invocation.fault.logLines(requestId, invocation.faultAt)) {
+            emit(line, own);
+        }
+        return report(invocation, false, maxMemoryUsedMb, own);
+    }
+
+    private InvokeReport report(InvocationRecord invocation, boolean reusable, long maxMemoryUsedMb, LogTail into) {
+        long end = invocation.resultNanos != 0 ? invocation.resultNanos : System.nanoTime();
+        double duration = LogLines.roundTwoDecimals(Math.max(0, end - invocation.startNanos) / 1e6);
+        long billed = Math.max(1, (long) Math.ceil(duration));
+        OptionalDouble init = initDurationForReport();
+        String requestId = invocation.requestId();
+        emit(LogLines.end(requestId), into);
+        emit(LogLines.report(requestId, duration, billed, spec.memoryMb(), maxMemoryUsedMb, init, invocation.fault), into);
+        return new InvokeReport(duration, billed, spec.memoryMb(), maxMemoryUsedMb, init, into.text(), reusable);
+    }
+
+    private OptionalDouble initDurationForReport() {
+        if (initDurationReported || initDuration.isEmpty() || PROVISIONED.equals(spec.initializationType())) {
+            return OptionalDouble.empty();
+        }
+        initDurationReported = true;
+        return initDuration;
+    }
+
+    private void emit(String line, LogTail into) {
+        stream.append(clock.millis(), line);
+        if (into != null) {
+            into.add(line);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hearth.environment;
+
+import dev.hearth.logs.FunctionLogs;
+import dev.hearth.logs.LogStream;
+import dev.hearth.logs.LogStreamNames;
+import dev.hearth.runtimes.ManagedRuntimes;
+import dev.hearth.sandbox.SandboxLauncher;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link EnvironmentFactory} for this node: every environment gets a fresh id (32 hex digits, also the
+ * tail of its log stream name and its sandbox id), a log stream, and the Vert.x context of the thread
+ * that starts it — an environment started from an event loop shares that loop, which saves a thread hop
+ * between the invoke path and the Runtime API.
+ *
+ * <p>Threading: {@link #start} runs on any thread and does no I/O; {@link #close} waits (bounded) for
+ * the environments to stop unless it is called on a Vert.x thread, where it must not block.
+ */
+final class LocalEnvironmentFactory implements EnvironmentFactory {
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
+    private final Vertx vertx;
+    private final SandboxLauncher launcher;
+    private final ManagedRuntimes runtimes;
+    private final FunctionLogs logs;
+    private final Clock clock;
+    private final EnvironmentSettings settings;
+    private final Set<RuntimeEnvironment> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    LocalEnvironmentFactory(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
+                            Clock clock, EnvironmentSettings settings) {
+        this.vertx = vertx;
+        this.launcher = launcher;
+        this.runtimes = runtimes;
+        this.logs = logs;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    @Override
+    public Environment start(EnvironmentSpec spec) {
+        if (closed) {
+            throw new IllegalStateException("the environment factory is closed; cannot start " + spec.functionName());
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String streamName = LogStreamNames.of(clock.instant(), spec.version(), id);
+        LogStream stream = logs.open(spec.logGroup(), streamName);
+        Context context = vertx.getOrCreateContext();
+        RuntimeEnvironment environment = new RuntimeEnvironment(id, spec, streamName, vertx, context, launcher,
+                runtimes, stream, clock, settings);
+        live.add(environment);
+        environment.stopped().whenComplete((v, e) -> live.remove(environment));
+        environment.begin();
+        return environment;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<RuntimeEnvironment> stopping = List.copyOf(live);
+        for (RuntimeEnvironment environment : stopping) {
+            environment.shutdown("the node is shutting down");
+        }
+        if (Context.isOnVertxThread()) {
+            return;
+        }
+        CompletableFuture<?>[] all = stopping.stream().map(Environment::stopped).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(all).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Shutdown goes on: the sandbox launcher's own close kills whatever is left.
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.hearth.environment;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/**
+ * One environment's Runtime API endpoint ({@code 2018-06-01}) on {@code 127.0.0.1:<ephemeral port>}:
+ * parses paths, reads bodies within the payload limit, and renders replies exactly as AWS's RAPID does.
+ * What each call means is the {@link Handler}'s business.
+ *
+ * <p>Threading: {@link #listen} must be called on the environment's context; every request is then
+ * handled on that context's event loop, and so is every {@link Handler} call. Nothing here blocks.
+ */
+final class RuntimeApiServer {
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeApiServer.class);
+
+    static final String PREFIX = "/2018-06-01/";
+    private static final String NEXT = "runtime/invocation/next";
+    private static final String INVOCATION = "runtime/invocation/";
+    private static final String INIT_ERROR = "runtime/init/error";
+    private static final String PING = "ping";
+
+    static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("Lambda-Runtime-Aws-Request-Id");
+    static final CharSequence DEADLINE = HttpHeaders.createOptimized("Lambda-Runtime-Deadline-Ms");
+    static final CharSequence FUNCTION_ARN = HttpHeaders.createOptimized("Lambda-Runtime-Invoked-Function-Arn");
+    static final CharSequence TRACE_ID = HttpHeaders.createOptimized("Lambda-Runtime-Trace-Id");
+    static final CharSequence CLIENT_CONTEXT = HttpHeaders.createOptimized("Lambda-Runtime-Client-Context");
+    static final CharSequence COGNITO_IDENTITY = HttpHeaders.createOptimized("Lambda-Runtime-Cognito-Identity");
+    static final CharSequence ERROR_TYPE = HttpHeaders.createOptimized("Lambda-Runtime-Function-Error-Type");
+    static final CharSequence RESPONSE_MODE = HttpHeaders.createOptimized("Lambda-Runtime-Function-Response-Mode");
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+    /**
+     * What the environment does with each Runtime API call. Called on the environment's context. Every
+     * method but {@link #next} returns the reply to send; {@code next} answers (or parks) the response
+     * itself, since a long poll is answered later.
+     */
+    interface Handler {
+        void next(HttpServerResponse response);
+
+        Reply response(String requestId, Body body, String contentType, String responseMode);
+
+        Reply error(String requestId, String errorType, Body body, String contentType);
+
+        Reply initError(String errorType, Body body, String contentType);
+    }
+
+    /** A request body, or the fact that it exceeded the payload limit (then {@code bytes} is empty). */
+    record Body(byte[] bytes, boolean tooLarge) {
+    }
+
+    /** A status and a JSON body. The constant replies are rendered once. */
+    record Reply(int status, Buffer body) {
+        static final Reply ACCEPTED = new Reply(202, Buffer.buffer("{\"status\":\"OK\"}"));
+        static final Reply INVALID_REQUEST_ID = new Reply(400,
+                Buffer.buffer(ErrorBodies.messageFirst("Invalid request ID", "InvalidRequestID")));
+        static final Reply INVALID_RESPONSE_MODE = new Reply(400,
+                Buffer.buffer(ErrorBodies.messageFirst("Invalid function response mode", "InvalidFunctionResponseMode")));
+        static final Reply TOO_LARGE = new Reply(413, Buffer.buffer(ErrorBodies.messageFirst(
+                "Exceeded maximum allowed payload size (" + ErrorBodies.MAX_PAYLOAD_BYTES + " bytes).",
+                "RequestEntityTooLarge")));
+        static final Reply INTERNAL_ERROR = new Reply(500,
+                Buffer.buffer(ErrorBodies.messageFirst("Internal Server Error", "InternalServerError")));
+
+        /** 403, worded as RAPID words it: the state the runtime is in and the one it asked for. */
+        static Reply invalidStateTransition(String from, String to) {
+            return new Reply(403, Buffer.buffer(ErrorBodies.messageFirst("State transition from " + from + " to " + to
+                    + " failed for runtime. Error: State transition is not allowed", "InvalidStateTransition")));
+        }
+
+        static Reply error(int status, String errorType, String message) {
+            return new Reply(status, Buffer.buffer(ErrorBodies.messageFirst(message, errorType)));
+        }
+    }
+
+    private final HttpServer server;
+    private final Handler handler;
+
+    RuntimeApiServer(Vertx vertx, Handler handler) {
+        this.handler = handler;
+        this.server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                // Long polls have no timeout: an idle runtime may sit on /next for as long as it stays warm.
+                .setIdleTimeout(0)
+                // curl and some HTTP clients ask before sending a large body.
+                .setHandle100ContinueAutomatically(true))
+                .requestHandler(this::onRequest);
+    }
+
+    /** Binds; completes with the port. Call on the environment's context. */
+    Future<Integer> listen() {
+        return server.listen().map(HttpServer::actualPort);
+    }
+
+    /** Closes the port and every connection on it (a parked {@code /next} included). */
+    Future<Void> close() {
+        return server.close();
+    }
+
+    /** Answers a parked {@code /next} with an event: the payload unchanged and the headers of §1.3. */
+    static void sendEvent(HttpServerResponse response, InvokeRequest request) {
+        MultiMap headers = response.headers();
+        headers.set(REQUEST_ID, request.requestId());
+        headers.set(DEADLINE, Long.toString(request.deadlineEpochMillis()));
+        headers.set(FUNCTION_ARN, request.invokedFunctionArn());
+        // RAPID sets the optional headers only when they have a value.
+        request.traceId().filter(v -> !v.isEmpty()).ifPresent(v -> headers.set(TRACE_ID, v));
+        request.clientContext().filter(v -> !v.isEmpty()).ifPresent(v -> headers.set(CLIENT_CONTEXT, v));
+        request.cognitoIdentity().filter(v -> !v.isEmpty()).ifPresent(v -> headers.set(COGNITO_IDENTITY, v));
+        headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+        response.end(Buffer.buffer(request.payload()));
+    }
+
+    static void send(HttpServerResponse response, Reply reply) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(reply.status());
+        response.headers().set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+        response.end(reply.body());
+    }
+
+    private void onRequest(HttpServerRequest request) {
+        String path = request.path();
+        if (!path.startsWith(PREFIX)) {
+            // Other API versions (Extensions 2020-01-01, Telemetry 2022-07-01, …) are not served yet.
+            discardAndSend(request, notFound(request));
+            return;
+        }
+        String route = path.substring(PREFIX.length());
+        HttpMethod method = request.method();
+        if (route.equals(NEXT)) {
+            if (expect(request, HttpMethod.GET)) {
+                // The response waits for work: the handler parks it until there is an event.
+                guarded(request, () -> handler.next(request.response()));
+            }
+        } else if (route.equals(INIT_ERROR)) {
+            if (expect(request, HttpMethod.POST)) {
+                readBody(request, body -> handler.initError(request.getHeader(ERROR_TYPE), body,
+                        request.getHeader(HttpHeaders.CONTENT_TYPE)));
+            }
+        } else if (route.startsWith(INVOCATION)) {
+            routeInvocation(request, route.substring(INVOCATION.length()));
+        } else if (route.equals(PING) && method == HttpMethod.GET) {
+            request.response().setStatusCode(200).end("pong");
+        } else {
+            discardAndSend(request, notFound(request));
+        }
+    }
+
+    private void routeInvocation(HttpServerRequest request, String rest) {
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || rest.indexOf('/', slash + 1) >= 0) {
+            discardAndSend(request, notFound(request));
+            return;
+        }
+        String requestId = rest.substring(0, slash);
+        String action = rest.substring(slash + 1);
+        switch (action) {
+            case "response" -> {
+                if (expect(request, HttpMethod.POST)) {
+                    readBody(request, body -> handler.response(requestId, body,
+                            request.getHeader(HttpHeaders.CONTENT_TYPE), request.getHeader(RESPONSE_MODE)));
+                }
+            }
+            case "error" -> {
+                if (expect(request, HttpMethod.POST)) {
+                    readBody(request, body -> handler.error(requestId, request.getHeader(ERROR_TYPE), body,
+                            request.getHeader(HttpHeaders.CONTENT_TYPE)));
+                }
+            }
+            default -> discardAndSend(request, notFound(request));
+        }
+    }
+
+    private boolean expect(HttpServerRequest request, HttpMethod method) {
+        if (request.method() == method) {
+            return true;
+        }
+        discardAndSend(request, Reply.error(405, "MethodNotAllowed",
+                "Method " + request.method() + " is not allowed on " + request.path()));
+        return false;
+    }
+
+    private static Reply notFound(HttpServerRequest request) {
+        return Reply.error(404, "NotFound", "No Runtime API endpoint at " + request.method() + " " + request.path());
+    }
+
+    /**
+     * Reads the whole body (content-length or chunked) and then asks {@code decide} for the reply. A body
+     * over the limit is not kept: the rest is drained so the connection stays usable, and the handler
+     * hears that it was too large. Streaming-mode responses are read the same way, i.e. buffered.
+     */
+    private void readBody(HttpServerRequest request, Function<Body, Reply> decide) {
+        BodyReader reader = new BodyReader(declaredLength(request));
+        request.handler(reader::add);
+        request.exceptionHandler(e -> LOG.debug("runtime request {} failed while reading: {}", request.path(), e.toString()));
+        request.endHandler(v -> guarded(request, () -> send(request.response(), decide.apply(reader.body()))));
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void discardAndSend(HttpServerRequest request, Reply reply) {
+        request.handler(chunk -> { });
+        request.endHandler(v -> send(request.response(), reply));
+    }
+
+    private static void guarded(HttpServerRequest request, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("Runtime API call {} {} failed", request.method(), request.path(), e);
+            send(request.response(), Reply.INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * Collects a body up to the payload limit. The first chunk is kept as it is: most bodies arrive in
+     * one, and then the only copy is the final one into the caller's array.
+     */
+    private static final class BodyReader {
+        private final long declared;
+        private Buffer first;
+        private Buffer collected;
+        private long size;
+        private boolean tooLarge;
+
+        BodyReader(long declared) {
+            this.declared = declared;
+            this.tooLarge = declared > ErrorBodies.MAX_PAYLOAD_BYTES;
+        }
+
+        void add(Buffer chunk) {
+            size += chunk.length();
+            if (tooLarge || size > ErrorBodies.MAX_PAYLOAD_BYTES) {
+                tooLarge = true;
+                first = null;
+                collected = null;
+                return;
+            }
+            if (first == null && collected == null) {
+                first = chunk;
+                return;
+            }
+            if (collected == null) {
+                int expected = declared > 0 ? (int) declared : Math.max(8192, 2 * (int) size);
+                collected = Buffer.buffer(expected).appendBuffer(first);
+                first = null;
+            }
+            collected.appendBuffer(chunk);
+        }
+
+        Body body() {
+            if (tooLarge) {
+                return new Body(new byte[0], true);
+            }
+            Buffer all = collected != null ? collected : first;
+            return new Body(all == null ? new byte[0] : all.getBytes(), false);
+        }
+    }
+}

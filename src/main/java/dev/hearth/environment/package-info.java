@@ -1,0 +1,18 @@
+/**
+ * Execution environments. {@link dev.hearth.environment.EnvironmentFactory#create} builds the factory;
+ * each {@link dev.hearth.environment.Environment} it starts is one sandboxed runtime process with its
+ * own Runtime API endpoint ({@code 2018-06-01} on {@code 127.0.0.1:<port>}), driven by an explicit
+ * lifecycle ({@code EnvironmentState}): starting → initialising → idle ⇄ invoking → stopped, or failed
+ * when init fails.
+ *
+ * <p>The pool hands an environment an {@link dev.hearth.environment.InvokeRequest}; the
+ * {@link dev.hearth.environment.Invocation} it gets back completes its outcome when the runtime answers
+ * (or the platform gives up: timeout, crash, out of memory, init failure, oversized response) and its
+ * report when the runtime is ready again, with the REPORT figures and the log tail. The environment
+ * writes the platform's log lines (INIT_START, START, END, REPORT, INIT_REPORT, timeouts, exits) around
+ * the function's own output into its log stream.
+ *
+ * <p>Everything runs on the environment's event-loop context; process launch, kills and reading the
+ * process's output run on virtual threads.
+ */
+package dev.hearth.environment;

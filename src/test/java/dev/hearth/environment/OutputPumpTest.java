@@ -1,0 +1,125 @@
+package dev.hearth.environment;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Reading a process's output into lines, and knowing when it has caught up. */
+class OutputPumpTest {
+
+    @Test
+    void output_isSplitIntoLines_withoutLineEndings_andAnUnfinishedLastLineIsKept() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AtomicBoolean finished = new AtomicBoolean();
+        byte[] text = "one\r\ntwo\n\nünï\nlast without newline".getBytes(StandardCharsets.UTF_8);
+
+        new OutputPump(new ByteArrayInputStream(text), lines::addAll, () -> finished.set(true)).run();
+
+        assertThat(lines).containsExactly("one", "two", "", "ünï", "last without newline");
+        assertThat(finished).isTrue();
+    }
+
+    @Test
+    void aLineLongerThanTheLimit_isSplit() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        byte[] text = ("x".repeat(OutputPump.MAX_LINE_BYTES + 10) + "\n").getBytes(StandardCharsets.UTF_8);
+
+        new OutputPump(new ByteArrayInputStream(text), lines::addAll, () -> { }).run();
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).hasSize(OutputPump.MAX_LINE_BYTES);
+        assertThat(lines.get(1)).hasSize(10);
+    }
+
+    @Test
+    void whenDrained_waitsWhileReadOutputIsStillBeingHandedOn() throws Exception {
+        ChunkStream in = new ChunkStream();
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        OutputPump pump = new OutputPump(in, batch -> {
+            awaitQuietly(release);
+            lines.addAll(batch);
+        }, () -> { });
+        Thread reader = Thread.ofVirtual().start(pump);
+        await().until(pump::drained);
+
+        in.chunks.put("printed before the result\n".getBytes(StandardCharsets.UTF_8));
+        await().until(() -> !pump.drained());
+        AtomicBoolean sawLine = new AtomicBoolean();
+        CountDownLatch fired = new CountDownLatch(1);
+        pump.whenDrained(() -> {
+            sawLine.set(lines.contains("printed before the result"));
+            fired.countDown();
+        });
+        assertThat(fired.getCount()).isEqualTo(1);
+        release.countDown();
+
+        assertThat(fired.await(3, TimeUnit.SECONDS)).isTrue();
+        assertThat(sawLine).isTrue();
+        in.chunks.put(new byte[0]);
+        reader.join(3000);
+        assertThat(pump.drained()).isTrue();
+    }
+
+    @Test
+    void whenDrained_firesAtOnceWhenNothingIsPending() {
+        OutputPump pump = new OutputPump(new ByteArrayInputStream(new byte[0]), batch -> { }, () -> { });
+        pump.run();
+        AtomicBoolean fired = new AtomicBoolean();
+
+        pump.whenDrained(() -> fired.set(true));
+
+        assertThat(fired).isTrue();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A stream whose reads hand out queued chunks, blocking in between; an empty chunk ends it. */
+    private static final class ChunkStream extends InputStream {
+        final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                byte[] chunk = chunks.take();
+                if (chunk.length == 0) {
+                    return -1;
+                }
+                System.arraycopy(chunk, 0, b, off, chunk.length);
+                return chunk.length;
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+            }
+        }
+
+        @Override
+        public int available() {
+            return chunks.isEmpty() ? 0 : 1;
+        }
+    }
+}
