@@ -6,7 +6,6 @@ import dev.hearth.core.Arns;
 import dev.hearth.registry.FunctionConfig;
 import dev.hearth.registry.FunctionVersion;
 import dev.hearth.registry.Phase;
-import dev.hearth.registry.Runtimes;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -82,7 +81,7 @@ final class FunctionJson {
         snap.put("OptimizationStatus", "Off");
         if (context == Context.DETAIL) {
             c.runtime().ifPresent(r -> o.putObject("RuntimeVersionConfig")
-                    .put("RuntimeVersionArn", arns.runtimeVersion(Runtimes.runtimeVersionHash(r))));
+                    .put("RuntimeVersionArn", arns.runtimeVersion(r)));
         }
         ObjectNode logging = o.putObject("LoggingConfig");
         logging.put("LogFormat", c.logging().logFormat());

@@ -2,7 +2,6 @@ package dev.hearth.environment;
 
 import dev.hearth.core.Arns;
 import dev.hearth.logs.LogStream;
-import dev.hearth.registry.Runtimes;
 import dev.hearth.runtimes.ManagedRuntimes;
 import dev.hearth.runtimes.RuntimeLaunch;
 import dev.hearth.sandbox.ExitStatus;
@@ -247,7 +246,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     /** The ARN GetFunction reports as RuntimeVersionArn, so that INIT_START names the same version. */
     private String runtimeVersionArn() {
-        return new Arns(settings.region(), settings.accountId()).runtimeVersion(Runtimes.runtimeVersionHash(spec.runtime()));
+        return new Arns(settings.region(), settings.accountId()).runtimeVersion(spec.runtime());
     }
 
     private void onLaunchFailed(Fault fault) {

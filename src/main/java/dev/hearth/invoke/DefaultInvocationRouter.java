@@ -66,20 +66,47 @@ final class DefaultInvocationRouter implements InvocationRouter {
         byte[] payload = PayloadCheck.checked(call.payload());
         PoolKey key = keyOf(version);
         return pool.lease(key, () -> spec(version))
-                .thenCompose(lease -> run(lease, call, payload, resolved));
+                .thenCompose(lease -> run(lease, call, payload, resolved, false));
     }
 
     static PoolKey keyOf(FunctionVersion version) {
         return new PoolKey(version.functionName(), version.version(), version.revisionId());
     }
 
+    /**
+     * Hands the event to the leased environment. A cold environment is first let finish its init, so
+     * that — as on AWS — the function's timeout starts with the invocation, not with the process; an
+     * environment whose init failed still takes the invocation and answers it with the init error.
+     */
     private CompletableFuture<InvocationResult> run(Lease lease, InvocationCall call, byte[] payload,
-                                                    ResolvedFunction resolved) {
+                                                    ResolvedFunction resolved, boolean retried) {
+        if (!lease.cold()) {
+            return handOver(lease, call, payload, resolved, retried);
+        }
+        return lease.environment().initialized()
+                .handle((ready, initFailure) -> lease)
+                .thenCompose(l -> handOver(l, call, payload, resolved, retried));
+    }
+
+    private CompletableFuture<InvocationResult> handOver(Lease lease, InvocationCall call, byte[] payload,
+                                                         ResolvedFunction resolved, boolean retried) {
         FunctionVersion version = resolved.version();
         long deadline = clock.millis() + version.config().timeout() * 1000L;
         InvokeRequest request = new InvokeRequest(call.requestId(), payload, resolved.invokedArn(), deadline,
                 call.clientContext(), Optional.empty(), call.traceId());
-        Invocation invocation = lease.environment().invoke(request);
+        Invocation invocation;
+        try {
+            invocation = lease.environment().invoke(request);
+        } catch (IllegalStateException died) {
+            // The environment stopped between the lease and the hand-over (crashed, reaped, retired).
+            // Nothing reached the function yet, so one retry on a fresh lease is safe.
+            if (retried) {
+                return CompletableFuture.failedFuture(LambdaException.service("No execution environment of "
+                        + version.functionName() + " could take the invocation: " + died.getMessage(), died));
+            }
+            return pool.lease(lease.key(), () -> spec(version))
+                    .thenCompose(next -> run(next, call, payload, resolved, true));
+        }
         CompletableFuture<Boolean> finished = invocation.report().handle((report, error) -> error == null && report.reusable());
         invocation.outcome().whenComplete((outcome, error) -> pool.releaseWhenFinished(lease, finished));
         if (!call.tailLog()) {

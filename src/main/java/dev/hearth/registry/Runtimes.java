@@ -1,9 +1,5 @@
 package dev.hearth.registry;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -70,17 +66,4 @@ public final class Runtimes {
                 + " functions. We recommend you use a supported runtime while creating or updating functions.";
     }
 
-    /**
-     * The hash in a runtime version ARN: stable for a runtime name, so that a function's
-     * {@code RuntimeVersionConfig} does not change between reads.
-     */
-    public static String runtimeVersionHash(String runtime) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("hearth-runtime:" + runtime).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 }

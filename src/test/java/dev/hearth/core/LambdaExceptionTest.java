@@ -83,7 +83,9 @@ class LambdaExceptionTest {
         assertThat(arns.function("f")).isEqualTo("arn:aws:lambda:eu-west-1:123456789012:function:f");
         assertThat(arns.function("f", "$LATEST")).isEqualTo("arn:aws:lambda:eu-west-1:123456789012:function:f:$LATEST");
         assertThat(arns.role("r")).isEqualTo("arn:aws:iam::123456789012:role/r");
-        assertThat(arns.runtimeVersion("abc")).isEqualTo("arn:aws:lambda:eu-west-1::runtime:abc");
+        assertThat(arns.runtimeVersion("python3.12")).matches("arn:aws:lambda:eu-west-1::runtime:[0-9a-f]{64}")
+                .isEqualTo(arns.runtimeVersion("python3.12"))
+                .isNotEqualTo(arns.runtimeVersion("python3.13"));
     }
 
     @Test
