@@ -85,11 +85,29 @@ final class RuntimeApiServer {
         }
     }
 
+    /**
+     * Decides whether a connection may use this endpoint, from its client and server ports. Functions
+     * share the host's network, so without this any function could long-poll another environment's
+     * {@code /next} and take its events. Called on the context; the answer may come later.
+     */
+    @FunctionalInterface
+    interface PeerGate {
+        java.util.concurrent.CompletableFuture<Boolean> admits(int clientPort, int serverPort);
+
+        PeerGate OPEN = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(true);
+    }
+
     private final HttpServer server;
     private final Handler handler;
+    private final PeerGate gate;
+    /** Per connection: the gate's verdict, once asked. Only touched on the context's event loop. */
+    private final java.util.Map<io.vertx.core.http.HttpConnection, java.util.concurrent.CompletableFuture<Boolean>>
+            verdicts = new java.util.HashMap<>();
+    private io.vertx.core.Context context;
 
-    RuntimeApiServer(Vertx vertx, Handler handler) {
+    RuntimeApiServer(Vertx vertx, Handler handler, PeerGate gate) {
         this.handler = handler;
+        this.gate = gate;
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(0)
@@ -102,6 +120,7 @@ final class RuntimeApiServer {
 
     /** Binds; completes with the port. Call on the environment's context. */
     Future<Integer> listen() {
+        context = Vertx.currentContext();
         return server.listen().map(HttpServer::actualPort);
     }
 
@@ -133,7 +152,43 @@ final class RuntimeApiServer {
         response.end(reply.body());
     }
 
+    /**
+     * Serves a request once its connection is known to come from this environment's sandbox. The first
+     * request of a connection waits (paused) for the gate; later ones pass at once. A refused connection
+     * gets a 403 and is closed.
+     */
     private void onRequest(HttpServerRequest request) {
+        io.vertx.core.http.HttpConnection connection = request.connection();
+        java.util.concurrent.CompletableFuture<Boolean> verdict = verdicts.get(connection);
+        if (verdict == null) {
+            verdict = gate.admits(connection.remoteAddress().port(), connection.localAddress().port());
+            verdicts.put(connection, verdict);
+            connection.closeHandler(v -> verdicts.remove(connection));
+        }
+        Boolean known = verdict.getNow(null);
+        if (Boolean.TRUE.equals(known)) {
+            serve(request);
+            return;
+        }
+        if (known == null) {
+            request.pause();
+        }
+        verdict.whenComplete((admitted, error) -> context.runOnContext(v -> {
+            if (Boolean.TRUE.equals(admitted)) {
+                serve(request);
+                request.resume();
+            } else {
+                LOG.warn("refused a Runtime API connection from 127.0.0.1:{}: it does not come from this"
+                        + " environment's sandbox", connection.remoteAddress().port());
+                request.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                        .end(Buffer.buffer(ErrorBodies.messageFirst("This connection does not come from the"
+                                + " execution environment this endpoint serves.", "AccessDenied")))
+                        .onComplete(done -> connection.close());
+            }
+        }));
+    }
+
+    private void serve(HttpServerRequest request) {
         String path = request.path();
         if (!path.startsWith(PREFIX)) {
             // Other API versions (Extensions 2020-01-01, Telemetry 2022-07-01, …) are not served yet.

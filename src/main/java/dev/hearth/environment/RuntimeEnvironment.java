@@ -113,7 +113,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.runtimes = runtimes;
         this.clock = clock;
         this.settings = settings;
-        this.api = new RuntimeApiServer(vertx, this);
+        this.api = new RuntimeApiServer(vertx, this, settings.verifyRuntimePeers()
+                ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN);
         this.log = new InvocationLog(stream, clock, spec);
         this.output = new ProcessOutput(vertx, context, settings.blocking(), log::output, this::maybeFinish);
         this.createdNanos = System.nanoTime();
@@ -258,9 +259,21 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         }
     }
 
+    /** Completes with the sandbox once it is launched; the peer gate waits on it. */
+    private final java.util.concurrent.CompletableFuture<Sandbox> launchedSandbox = new java.util.concurrent.CompletableFuture<>();
+
+    /**
+     * The Runtime API's peer gate: a connection is served only if its client end belongs to this
+     * environment's sandbox. Asked on the context; answered from a virtual thread.
+     */
+    private java.util.concurrent.CompletableFuture<Boolean> admitsConnection(int clientPort, int serverPort) {
+        return launchedSandbox.thenApplyAsync(s -> s.ownsLoopbackConnection(clientPort, serverPort), settings.blocking());
+    }
+
     private void onLaunched(Sandbox launched, long launchedAt) {
         launching = false;
         sandbox = launched;
+        launchedSandbox.complete(launched);
         if (finalized) {
             // Stopped for good while the launch was still running: nothing will watch this sandbox.
             runBlocking(launched::close, launched::close);

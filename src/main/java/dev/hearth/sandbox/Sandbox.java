@@ -26,6 +26,15 @@ public interface Sandbox extends AutoCloseable {
     /** Kills the whole process tree at once (SIGKILL). Idempotent. */
     void kill();
 
+    /**
+     * Whether the client end of the loopback TCP connection {@code clientPort → serverPort} belongs to
+     * this sandbox's process tree. Sandboxes share the host's network, so a Runtime API endpoint asks
+     * this before it serves a connection. Blocking (reads {@code /proc}); call from virtual threads.
+     */
+    default boolean ownsLoopbackConnection(int clientPort, int serverPort) {
+        return LoopbackConnections.heldByTree(pid(), clientPort, serverPort);
+    }
+
     /** Peak memory use of the whole tree since start, when the machine can measure it (cgroups). */
     OptionalLong maxMemoryUsedBytes();
 

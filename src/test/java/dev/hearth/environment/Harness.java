@@ -44,7 +44,9 @@ final class Harness implements AutoCloseable {
         this.dir = dir;
         this.logs = FunctionLogs.create(dir.resolve("logs"), Clock.systemUTC());
         this.factory = EnvironmentFactory.create(vertx, launcher, runtimes, logs, Clock.systemUTC(),
-                settings.apply(EnvironmentSettings.defaults(dir.resolve("scratch"), blocking)));
+                settings.apply(EnvironmentSettings.defaults(dir.resolve("scratch"), blocking)
+                        // The fake runtimes are threads of this JVM, not processes of their sandbox.
+                        .withRuntimePeerVerification(false)));
     }
 
     /** A spec with test defaults; {@code timeoutSeconds} 3, 128 MB, python3.12, Text logs. */
