@@ -170,8 +170,8 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         request.response().putHeader("Connection", "close");
-        respond(request, requestId, ErrorResponses.of(error));
         request.response().endHandler(v -> request.connection().close());
+        respond(request, requestId, ErrorResponses.of(error));
     }
 
     private static LambdaException tooLarge(Route route) {

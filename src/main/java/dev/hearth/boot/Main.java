@@ -13,7 +13,8 @@ import java.util.Properties;
  */
 @Command(name = "hearth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A self-hosted, AWS Lambda-compatible serverless platform.",
-        subcommands = {ServeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DoctorCommand.class, dev.hearth.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

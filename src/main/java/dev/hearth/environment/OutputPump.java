@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * END must not overtake the function's last lines. "Drained" means the pump has handed on everything it
  * read and found the stream empty; output written before that moment has been handed on.
  *
- * <p>Threading: {@link #run} blocks on the stream and runs on a virtual thread, one per stream for the
- * life of the environment; {@code lines}, {@code finished} and drain callbacks may run on it.
+ * <p>Threading: {@link #run} blocks on the stream and runs on a small platform thread (a blocking pipe
+ * read would pin a virtual thread's carrier), one per stream for the life of the environment; {@code lines}, {@code finished} and drain callbacks may run on it.
  * {@link #drained} and {@link #whenDrained} may be called from any thread.
  */
 final class OutputPump implements Runnable {

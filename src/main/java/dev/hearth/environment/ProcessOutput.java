@@ -6,8 +6,6 @@ import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -17,8 +15,8 @@ import java.util.function.Consumer;
  * environment's context, and the answer to "has everything printed so far been logged?" that keeps END
  * from overtaking the function's last lines.
  *
- * <p>Threading: every method runs on the environment's context; the pumps run on the blocking
- * executor and hop back to the context with their lines and their end.
+ * <p>Threading: every method runs on the environment's context; the pumps run on small platform
+ * threads of their own and hop back to the context with their lines and their end.
  */
 final class ProcessOutput {
     /**
@@ -29,7 +27,14 @@ final class ProcessOutput {
 
     private final Vertx vertx;
     private final Context context;
-    private final Executor blocking;
+
+    /**
+     * Pumps block in pipe reads for an environment's whole life. On virtual threads such reads pin their
+     * carrier, and a few dozen environments then starved every virtual thread of the node (the API hung).
+     * They get small platform threads of their own instead.
+     */
+    private static final Thread.Builder READERS = Thread.ofPlatform().daemon(true).name("hearth-output-", 0)
+            .stackSize(256 * 1024);
     private final Consumer<List<String>> lines;
     private final Runnable ended;
     private final List<OutputPump> pumps = new ArrayList<>(2);
@@ -39,10 +44,9 @@ final class ProcessOutput {
      * @param lines gets each batch of lines, on the context
      * @param ended runs on the context each time a stream has ended
      */
-    ProcessOutput(Vertx vertx, Context context, Executor blocking, Consumer<List<String>> lines, Runnable ended) {
+    ProcessOutput(Vertx vertx, Context context, Consumer<List<String>> lines, Runnable ended) {
         this.vertx = vertx;
         this.context = context;
-        this.blocking = blocking;
         this.lines = lines;
         this.ended = ended;
     }
@@ -59,8 +63,8 @@ final class ProcessOutput {
         pumps.add(pump);
         open++;
         try {
-            blocking.execute(pump);
-        } catch (RejectedExecutionException e) {
+            READERS.start(pump);
+        } catch (RuntimeException e) {
             // The node is going down and nothing will read this stream.
             streamEnded();
         }

@@ -116,7 +116,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.api = new RuntimeApiServer(vertx, this, settings.verifyRuntimePeers()
                 ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN);
         this.log = new InvocationLog(stream, clock, spec);
-        this.output = new ProcessOutput(vertx, context, settings.blocking(), log::output, this::maybeFinish);
+        this.output = new ProcessOutput(vertx, context, log::output, this::maybeFinish);
         this.createdNanos = System.nanoTime();
         this.lastUsedNanos = createdNanos;
     }

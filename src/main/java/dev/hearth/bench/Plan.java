@@ -1,0 +1,29 @@
+package dev.hearth.bench;
+
+import java.time.Duration;
+
+/**
+ * How much to measure. {@link #full} keeps a run to a few minutes on a 2-core machine; {@link #quick} is a
+ * smoke run (under a minute) whose figures are noisier.
+ *
+ * @param repetitions        repetitions of each warm measurement (figure and baseline alternate)
+ * @param warmUpInvokes      untimed requests before the warm latency loops (JIT, connections, environment)
+ * @param invokesPerRep      timed requests per warm latency repetition
+ * @param clients            concurrent clients of the throughput row
+ * @param throughputWindow   how long each throughput repetition runs
+ * @param throughputWarmUp   untimed load before the throughput repetitions (scale-up to {@code clients})
+ * @param coldRepetitions    cold starts per runtime (and launches per baseline)
+ * @param memoryMb           MemorySize of the benchmark functions, and the memory (hence CPU share) of
+ *                           the in-sandbox baselines
+ */
+record Plan(int repetitions, int warmUpInvokes, int invokesPerRep, int clients, Duration throughputWindow,
+            Duration throughputWarmUp, int coldRepetitions, int memoryMb) {
+
+    static Plan full(int memoryMb) {
+        return new Plan(5, 2000, 2000, 16, Duration.ofSeconds(5), Duration.ofSeconds(3), 10, memoryMb);
+    }
+
+    static Plan quick(int memoryMb) {
+        return new Plan(3, 300, 300, 16, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, memoryMb);
+    }
+}

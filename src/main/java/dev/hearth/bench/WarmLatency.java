@@ -1,0 +1,70 @@
+package dev.hearth.bench;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Row 1: a warm invoke of the no-op Python function with one client — p50/p99 over
+ * {@link Plan#invokesPerRep} invokes per repetition — against the same client's round trip to the
+ * loopback echo server with the same payload. Repetitions alternate echo and invoke.
+ */
+final class WarmLatency implements Measurement {
+
+    static final String NAME = "warm invoke, python3.12 no-op, 1 client";
+    static final String BASELINE = "loopback echo, same server lib + client";
+
+    @Override
+    public String title() {
+        return "warm invoke latency (python, 1 client)";
+    }
+
+    @Override
+    public List<Row> run(BenchContext ctx) throws Exception {
+        BenchFunction fn = ctx.function("python");
+        HttpRequest invoke = ctx.api().invokeRequest(fn.name(), BenchContext.PAYLOAD, false);
+        HttpRequest echo = echoRequest(ctx);
+        Plan plan = ctx.plan();
+
+        RequestLoop.Failures failures = RequestLoop.sequential(ctx.http(), invoke, plan.warmUpInvokes()).failures();
+        RequestLoop.sequential(ctx.http(), echo, plan.warmUpInvokes());
+        if (failures.count() == plan.warmUpInvokes()) {
+            throw new IllegalStateException("every warm-up invoke failed: " + failures.first());
+        }
+        failures = RequestLoop.Failures.NONE;
+
+        long[][] echoSamples = new long[plan.repetitions()][];
+        long[][] invokeSamples = new long[plan.repetitions()][];
+        for (int rep = 0; rep < plan.repetitions(); rep++) {
+            System.gc();
+            echoSamples[rep] = RequestLoop.sequential(ctx.http(), echo, plan.invokesPerRep()).nanos();
+            RequestLoop.Latencies invokes = RequestLoop.sequential(ctx.http(), invoke, plan.invokesPerRep());
+            invokeSamples[rep] = invokes.nanos();
+            failures = failures.plus(invokes.failures());
+        }
+        Row row = Row.latency(NAME, Stats.summarise(invokeSamples), BASELINE,
+                Stats.summarise(echoSamples));
+        return List.of(withFailures(row, failures, (long) plan.repetitions() * plan.invokesPerRep()));
+    }
+
+    @Override
+    public List<Row> failedRows(String error) {
+        return List.of(Row.failed(NAME, Row.MS, BASELINE, error));
+    }
+
+    static HttpRequest echoRequest(BenchContext ctx) {
+        return HttpRequest.newBuilder(ctx.echo().uri())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BenchContext.PAYLOAD))
+                .build();
+    }
+
+    static Row withFailures(Row row, RequestLoop.Failures failures, long total) {
+        if (failures.count() == 0) {
+            return row;
+        }
+        return new Row(row.name(), row.unit(), row.value(), row.p50(), row.p99(), row.baselineName(), row.baseline(),
+                row.baselineP99(), row.repetitions(),
+                Optional.of(failures.count() + " of " + total + " invokes failed, first: " + failures.first()));
+    }
+}
