@@ -262,40 +262,15 @@ public final class FunctionRules {
 
     /** The environment as AWS measures it: compact JSON in the caller's key order. */
     static String compactJson(Map<String, String> env) {
-        StringBuilder out = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            appendJsonString(out, e.getKey()).append(':');
-            appendJsonString(out, e.getValue());
+        try {
+            return COMPACT_JSON.writeValueAsString(env);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a string map always serialises", e);
         }
-        return out.append('}').toString();
     }
 
-    private static StringBuilder appendJsonString(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        out.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        return out.append('"');
-    }
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * Layer references: at most five, one version per layer, in this region, and existing. No layer can
