@@ -162,15 +162,17 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void reject(HttpServerRequest request, String requestId, LambdaException error) {
-        // Answer at once without reading the body. On HTTP/1 the connection is closed after the response so
-        // that an unread body cannot be mistaken for the next request. HTTP/2 (reached by h2c upgrade, as
-        // the JDK's HttpClient does) frames each stream's body and forbids the Connection header.
+        // Answer at once, without reading the body. HTTP/2 (reached by h2c upgrade, as the JDK's HttpClient
+        // does) frames each stream's body and forbids the Connection header. On HTTP/1 the rest of the body
+        // is read and dropped, and the connection closed once the request has ended: closing while the
+        // client still uploads would reset it before it reads the answer (a 413 must reach the client).
         if (request.version() == HttpVersion.HTTP_2) {
             respond(request, requestId, ErrorResponses.of(error));
             return;
         }
         request.response().putHeader("Connection", "close");
-        request.response().endHandler(v -> request.connection().close());
+        request.handler(ignored -> { });
+        request.endHandler(v -> request.connection().close());
         respond(request, requestId, ErrorResponses.of(error));
     }
 

@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * {@link #drained} and {@link #whenDrained} may be called from any thread.
  */
 final class OutputPump implements Runnable {
+    /** Starts every sync marker; the control character keeps it out of the way of ordinary output. */
+    static final String MARKER_PREFIX = "\u001eHEARTH-SYNC-";
+
     /** CloudWatch's largest event; a longer line is split rather than held in memory without bound. */
     static final int MAX_LINE_BYTES = 256 * 1024;
 
@@ -31,6 +34,8 @@ final class OutputPump implements Runnable {
     private final Consumer<List<String>> lines;
     private final Runnable finished;
     private final AtomicReference<Runnable> onDrained = new AtomicReference<>();
+    /** Sync markers the platform has written (or is about to write) into this stream, and what to run then. */
+    private final java.util.Map<String, Runnable> expected = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean drained;
     private byte[] line = new byte[256];
     private int length;
@@ -67,7 +72,30 @@ final class OutputPump implements Runnable {
             }
             close();
             settle();
+            // Nothing more will come: whoever waits for a marker waits no longer.
+            expected.keySet().forEach(marker -> reached(marker));
             finished.run();
+        }
+    }
+
+    /**
+     * Runs {@code reached} once the pump reads {@code marker} (a line the platform writes into the
+     * process's own pipe): a pipe is first in, first out, so everything the process wrote before it has
+     * then been handed on. The marker line itself is not handed on. Register before writing the marker.
+     */
+    void expect(String marker, Runnable reached) {
+        expected.put(marker, reached);
+    }
+
+    /** Forgets a marker that could not be written. */
+    void forget(String marker) {
+        expected.remove(marker);
+    }
+
+    private void reached(String marker) {
+        Runnable callback = expected.remove(marker);
+        if (callback != null) {
+            callback.run();
         }
     }
 
@@ -100,7 +128,12 @@ final class OutputPump implements Runnable {
         for (int i = 0; i < n; i++) {
             byte b = buffer[i];
             if (b == '\n') {
-                batch.add(takeLine());
+                String text = takeLine();
+                if (!expected.isEmpty() && text.indexOf(MARKER_PREFIX) >= 0) {
+                    batch = onMarker(text, batch);
+                } else {
+                    batch.add(text);
+                }
                 continue;
             }
             if (length == line.length) {
@@ -112,6 +145,28 @@ final class OutputPump implements Runnable {
             }
         }
         return batch;
+    }
+
+    /**
+     * A line holding a sync marker. Text before the marker is output the process wrote without a final
+     * newline (Java's LambdaLogger does that): it becomes a line of its own. The lines so far are handed
+     * on before the marker's callback runs, so that whatever the callback does comes after them.
+     */
+    private List<String> onMarker(String text, List<String> batch) {
+        int at = text.indexOf(MARKER_PREFIX);
+        String marker = text.substring(at);
+        if (!expected.containsKey(marker)) {
+            batch.add(text); // a process printing something that merely looks like a marker
+            return batch;
+        }
+        if (at > 0) {
+            batch.add(text.substring(0, at));
+        }
+        if (!batch.isEmpty()) {
+            lines.accept(batch);
+        }
+        reached(marker);
+        return new ArrayList<>(4);
     }
 
     private String takeLine() {

@@ -23,7 +23,7 @@ final class ProcessOutput {
      * Longest END waits for the output to be read; only a process printing without pause (a busy
      * background thread) gets near it.
      */
-    static final long SETTLE_LIMIT_MILLIS = 50;
+    static final long SETTLE_LIMIT_MILLIS = 200;
 
     private final Vertx vertx;
     private final Context context;
@@ -51,7 +51,19 @@ final class ProcessOutput {
         this.ended = ended;
     }
 
-    void start(InputStream stdout, InputStream stderr) {
+    /** The pid whose fds 1 and 2 are the write ends of the pipes read here; sync markers go through them. */
+    private long writerPid = -1;
+    private final String markerId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    private long markers;
+
+    /**
+     * Starts reading.
+     *
+     * @param writerPid a process holding the pipes' write ends as its fds 1 and 2 (the sandbox's top
+     *                  process), or -1 when there is none to write sync markers through
+     */
+    void start(InputStream stdout, InputStream stderr, long writerPid) {
+        this.writerPid = writerPid;
         pump(stdout);
         pump(stderr);
     }
@@ -81,19 +93,13 @@ final class ProcessOutput {
     }
 
     /**
-     * Runs {@code then} on the context once the output written up to now has been delivered: after one
-     * hop (so that batches already queued go first) when every pump is drained, else when they are, or
-     * after {@link #SETTLE_LIMIT_MILLIS} at the latest.
+     * Runs {@code then} on the context once the output written up to now has been delivered, so that END
+     * never overtakes a function's last lines. A sync marker is written into each pipe (through
+     * {@code /proc/<pid>/fd/1} and {@code /2}); a pipe is first in, first out, so when a pump reads its
+     * marker it has handed on everything written before. Where no marker can be written, the pumps'
+     * "drained" flag serves instead. {@link #SETTLE_LIMIT_MILLIS} bounds the wait either way.
      */
     void afterSettled(Runnable then) {
-        boolean drained = true;
-        for (OutputPump pump : pumps) {
-            drained &= pump.drained();
-        }
-        if (drained) {
-            context.runOnContext(v -> then.run());
-            return;
-        }
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger waiting = new AtomicInteger(pumps.size());
         long limit = vertx.setTimer(SETTLE_LIMIT_MILLIS, t -> {
@@ -101,18 +107,41 @@ final class ProcessOutput {
                 then.run();
             }
         });
-        for (OutputPump pump : pumps) {
-            // Fires at once for a pump that is drained already.
-            pump.whenDrained(() -> {
-                if (waiting.decrementAndGet() == 0) {
-                    context.runOnContext(v -> {
-                        if (done.compareAndSet(false, true)) {
-                            vertx.cancelTimer(limit);
-                            then.run();
-                        }
-                    });
+        Runnable oneSettled = () -> {
+            if (waiting.decrementAndGet() == 0) {
+                context.runOnContext(v -> {
+                    if (done.compareAndSet(false, true)) {
+                        vertx.cancelTimer(limit);
+                        then.run();
+                    }
+                });
+            }
+        };
+        if (writerPid < 0 || pumps.size() != 2) {
+            pumps.forEach(pump -> pump.whenDrained(oneSettled));
+            return;
+        }
+        String marker = OutputPump.MARKER_PREFIX + markerId + "-" + markers++;
+        pumps.forEach(pump -> pump.expect(marker, oneSettled));
+        long pid = writerPid;
+        Thread.ofVirtual().start(() -> {
+            for (int fd = 1; fd <= 2; fd++) {
+                OutputPump pump = pumps.get(fd - 1);
+                if (!writeMarker(pid, fd, marker)) {
+                    pump.forget(marker);
+                    pump.whenDrained(oneSettled);
                 }
-            });
+            }
+        });
+    }
+
+    private static boolean writeMarker(long pid, int fd, String marker) {
+        java.nio.file.Path pipe = java.nio.file.Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd));
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(pipe, java.nio.file.StandardOpenOption.WRITE)) {
+            out.write((marker + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        } catch (java.io.IOException | SecurityException e) {
+            return false; // the process is gone, or this machine hides its fds: fall back to "drained"
         }
     }
 }

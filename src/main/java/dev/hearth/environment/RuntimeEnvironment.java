@@ -281,7 +281,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         }
         launched.exit().whenComplete((status, error) ->
                 context.runOnContext(v -> onExit(status != null ? status : UNKNOWN_EXIT)));
-        output.start(launched.stdout(), launched.stderr());
+        output.start(launched.stdout(), launched.stderr(), launched.pid());
         if (state.isTerminal()) {
             killSandbox();
             return;

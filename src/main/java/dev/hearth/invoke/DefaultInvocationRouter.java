@@ -108,11 +108,16 @@ final class DefaultInvocationRouter implements InvocationRouter {
                     .thenCompose(next -> run(next, call, payload, resolved, true));
         }
         CompletableFuture<Boolean> finished = invocation.report().handle((report, error) -> error == null && report.reusable());
-        invocation.outcome().whenComplete((outcome, error) -> pool.releaseWhenFinished(lease, finished));
+        // The caller is answered from the future whenComplete returns, i.e. only after the pool knows the
+        // environment is finishing. Chained on the outcome itself, the answer could go out first (a
+        // CompletableFuture runs its dependents last-registered first), and a client's next request could
+        // find no environment, idle or finishing, and start a needless cold one.
+        CompletableFuture<InvokeOutcome> released = invocation.outcome()
+                .whenComplete((outcome, error) -> pool.releaseWhenFinished(lease, finished));
         if (!call.tailLog()) {
-            return invocation.outcome().thenApply(outcome -> result(outcome, version, Optional.empty()));
+            return released.thenApply(outcome -> result(outcome, version, Optional.empty()));
         }
-        return invocation.outcome().thenCombine(invocation.report(),
+        return released.thenCombine(invocation.report(),
                 (outcome, report) -> result(outcome, version, Optional.of(tail(report))));
     }
 

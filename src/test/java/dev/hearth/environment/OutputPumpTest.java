@@ -34,6 +34,32 @@ class OutputPumpTest {
     }
 
     @Test
+    void aSyncMarker_runsItsCallbackAfterEarlierLines_andAPendingPartialLineBecomesALine() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        String marker = OutputPump.MARKER_PREFIX + "t-1";
+        byte[] text = ("before\npartial" + marker + "\nafter\n").getBytes(StandardCharsets.UTF_8);
+        OutputPump pump = new OutputPump(new ByteArrayInputStream(text), events::addAll, () -> { });
+        pump.expect(marker, () -> events.add("<marker reached>"));
+
+        pump.run();
+
+        assertThat(events).containsExactly("before", "partial", "<marker reached>", "after");
+    }
+
+    @Test
+    void aLineThatOnlyLooksLikeAMarker_isOrdinaryOutput() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        String unknown = OutputPump.MARKER_PREFIX + "not-expected";
+        OutputPump pump = new OutputPump(new ByteArrayInputStream((unknown + "\n").getBytes(StandardCharsets.UTF_8)),
+                lines::addAll, () -> { });
+        pump.expect(OutputPump.MARKER_PREFIX + "expected", () -> lines.add("<reached at end of stream>"));
+
+        pump.run();
+
+        assertThat(lines).containsExactly(unknown, "<reached at end of stream>");
+    }
+
+    @Test
     void aLineLongerThanTheLimit_isSplit() {
         List<String> lines = new CopyOnWriteArrayList<>();
         byte[] text = ("x".repeat(OutputPump.MAX_LINE_BYTES + 10) + "\n").getBytes(StandardCharsets.UTF_8);

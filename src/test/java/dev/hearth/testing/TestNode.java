@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * A real node on an ephemeral port with a fresh data dir, and AWS SDK clients pointed at it. Close it
@@ -42,6 +43,14 @@ public final class TestNode implements AutoCloseable {
     /** Starts a node on an ephemeral port with {@code dataDir} (reuse it to test restarts). */
     public static TestNode start(Path dataDir) {
         return new TestNode(dataDir, Node.start(HearthConfig.defaults(dataDir).withPort(0)));
+    }
+
+    /**
+     * Starts a node on an ephemeral port with {@code dataDir} and the defaults changed by
+     * {@code customise} (e.g. {@code c -> c.withKeepAlive(Duration.ofSeconds(2))}).
+     */
+    public static TestNode start(Path dataDir, UnaryOperator<HearthConfig> customise) {
+        return new TestNode(dataDir, Node.start(customise.apply(HearthConfig.defaults(dataDir)).withPort(0)));
     }
 
     /** An SDK client for any endpoint, with dummy credentials and no retries (tests see every error). */
