@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.hearth.testing.AwsTools;
+import dev.hearth.testing.AwsTools.Run;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -147,14 +149,6 @@ class Boto3AndCliInvokeTest {
 
     // ---- bounded subprocesses ------------------------------------------------------------------------
 
-    /** The outcome of one bounded subprocess. */
-    record Run(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-    }
-
     private Run aws(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", node.endpoint().toString(),
                 "--region", "us-east-1", "--output", "json"));
@@ -162,47 +156,11 @@ class Boto3AndCliInvokeTest {
         return run(command, STEP);
     }
 
-    /** Runs {@code command} with dummy AWS credentials and no user configuration, killed after {@code timeout}. */
     private Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("AWS_"));
-        env.putAll(Map.of(
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test",
-                "AWS_DEFAULT_REGION", "us-east-1",
-                "AWS_CONFIG_FILE", tmp.resolve("no-aws-config").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-aws-credentials").toString(),
-                "AWS_EC2_METADATA_DISABLED", "true",
-                "AWS_MAX_ATTEMPTS", "1",
-                "AWS_PAGER", ""));
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("timed out after " + timeout + ": " + command + "\n"
-                        + new Run(-1, Files.readString(out), Files.readString(err)));
-            }
-        } finally {
-            process.destroyForcibly();
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return new AwsTools(tmp).run(command, timeout);
     }
 
     private boolean works(List<String> command) {
-        try {
-            return run(command, Duration.ofSeconds(30)).exitCode() == 0;
-        } catch (IOException e) {
-            return false; // not installed
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return new AwsTools(tmp).works(command);
     }
 }

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import dev.hearth.testing.AwsTools;
+import dev.hearth.testing.AwsTools.Run;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -53,60 +55,6 @@ class CliAndBoto3SmokeTest {
         }
     }
 
-    /** The outcome of one bounded subprocess. */
-    private record Run(int exitCode, String stdout, String stderr) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(stdout);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-    }
-
-    /** Runs {@code command} with dummy AWS credentials and no user configuration, killed after {@code timeout}. */
-    private Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("AWS_"));
-        env.putAll(Map.of(
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test",
-                "AWS_DEFAULT_REGION", "us-east-1",
-                "AWS_CONFIG_FILE", tmp.resolve("no-aws-config").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-aws-credentials").toString(),
-                "AWS_EC2_METADATA_DISABLED", "true",
-                "AWS_PAGER", ""));
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("timed out after " + timeout + ": " + command + "\n"
-                        + new Run(-1, Files.readString(out), Files.readString(err)));
-            }
-        } finally {
-            process.destroyForcibly();
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private boolean works(List<String> command) {
-        try {
-            return run(command, Duration.ofSeconds(30)).exitCode() == 0;
-        } catch (IOException e) {
-            return false; // not installed
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     // ---- boto3 --------------------------------------------------------------------------------------
 
@@ -315,5 +263,13 @@ class CliAndBoto3SmokeTest {
         assertThat(result.exitCode()).as("%s", result).isNotZero();
         assertThat(result.stderr()).contains("InvalidParameterValueException")
                 .contains("Could not unzip uploaded file. Please check your file, then try to upload again.");
+    }
+
+    private Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return new AwsTools(tmp).run(command, timeout);
+    }
+
+    private boolean works(List<String> command) {
+        return new AwsTools(tmp).works(command);
     }
 }
