@@ -2,7 +2,6 @@ package dev.hearth.runtimes;
 
 import dev.hearth.runtimes.HostRuntimes.Interpreter;
 import dev.hearth.runtimes.HostRuntimes.Jdk;
-import dev.hearth.runtimes.RuntimeId.Family;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
