@@ -24,7 +24,7 @@ import java.util.stream.Stream;
         description = "Report which isolation features and runtimes this machine gives Hearth.")
 final class DoctorCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR:-${sys:user.home}/.hearth}",
+    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR:-${env:HOME:-${sys:user.home}}/.hearth}",
             description = "The data dir to check (env HEARTH_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path dataDir;
 

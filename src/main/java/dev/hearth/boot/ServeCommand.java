@@ -23,7 +23,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on (env HEARTH_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR:-${sys:user.home}/.hearth}",
+    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR:-${env:HOME:-${sys:user.home}}/.hearth}",
             description = "Where functions and logs are stored (env HEARTH_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path dataDir;
 
