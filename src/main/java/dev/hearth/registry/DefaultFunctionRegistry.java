@@ -24,8 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The function registry on a {@link FunctionStore} and a {@link CodeStore}. See {@link FunctionRegistry}
- * for the contract. Holds no cache: every read goes to the store, which keeps reads consistent with
- * writes made by other threads.
+ * for the contract. Holds no cache of its own: control-plane reads go to the store (the data plane reads
+ * the in-memory {@code CachingFunctionStore} through {@link FunctionDirectory}).
+ *
+ * <p>Longer than our usual class: it is one section per operation group (create, read, update, delete,
+ * tags, account, name resolution), each short, and they share the name-resolution and precondition
+ * helpers; the rules themselves live in {@link FunctionRules}. Versions and aliases (the next issue)
+ * should split name resolution out rather than grow this further.
  */
 final class DefaultFunctionRegistry implements FunctionRegistry {
 
