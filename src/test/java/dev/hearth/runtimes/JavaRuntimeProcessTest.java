@@ -1,9 +1,7 @@
 package dev.hearth.runtimes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,16 +147,6 @@ class JavaRuntimeProcessTest extends ProcessTestSupport {
         } finally {
             deleteTree(sources);
         }
-    }
-
-    @BeforeEach
-    void setUp() {
-        openApi();
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll();
     }
 
     private RuntimeProcess start(String runtime, String handler) {

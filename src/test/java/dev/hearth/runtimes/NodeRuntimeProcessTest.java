@@ -1,9 +1,7 @@
 package dev.hearth.runtimes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +35,6 @@ class NodeRuntimeProcessTest extends ProcessTestSupport {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")) || Files.isExecutable(Path.of("/usr/local/bin/node")),
                 "no node on this machine");
         runtimes = ManagedRuntimes.create(unpackDir);
-    }
-
-    @BeforeEach
-    void setUp() {
-        openApi();
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll();
     }
 
     private RuntimeProcess start(String handler) {

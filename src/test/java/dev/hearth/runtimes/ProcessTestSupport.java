@@ -26,10 +26,13 @@ abstract class ProcessTestSupport {
     FakeRuntimeApi api;
     RuntimeProcess process;
 
+    /** Every test gets a fresh fake Runtime API (JUnit runs this before a subclass's own set-up). */
+    @org.junit.jupiter.api.BeforeEach
     void openApi() {
         api = new FakeRuntimeApi();
     }
 
+    @org.junit.jupiter.api.AfterEach
     void closeAll() {
         if (process != null) {
             process.close();

@@ -1,6 +1,5 @@
 package dev.hearth.runtimes;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,16 +64,10 @@ class ProvidedRuntimeProcessTest extends ProcessTestSupport {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
-        openApi();
+    void writeBootstrap() throws IOException {
         Path bootstrap = task.resolve("bootstrap");
         Files.writeString(bootstrap, BASH_BOOTSTRAP);
         Files.setPosixFilePermissions(bootstrap, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll();
     }
 
     @Test

@@ -3,9 +3,7 @@ package dev.hearth.runtimes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,16 +36,6 @@ class PythonRuntimeProcessTest extends ProcessTestSupport {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/usr/local/bin/python3")),
                 "no python3 on this machine");
         runtimes = ManagedRuntimes.create(unpackDir);
-    }
-
-    @BeforeEach
-    void setUp() {
-        openApi();
-    }
-
-    @AfterEach
-    void tearDown() {
-        closeAll();
     }
 
     private RuntimeProcess start(String handler) {
