@@ -102,7 +102,8 @@ public final class Node implements AutoCloseable {
                 .withRegion(config.region(), config.accountId());
         EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings));
         EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx));
-        registry.directory().addListener((name, latest) -> pool.retire(name, latest.map(InvocationRouter::poolKey)));
+        registry.directory().addListener((name, version, now) ->
+                pool.retire(name, version, now.map(InvocationRouter::poolKey)));
         InvocationRouter router = InvocationRouter.create(registry.directory(), pool, code, arns, clock);
 
         LambdaRoutes lambda = new LambdaRoutes(functions, arns, clock, config.publicUrl());

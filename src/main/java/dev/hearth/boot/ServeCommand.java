@@ -1,6 +1,9 @@
 package dev.hearth.boot;
 
+import dev.hearth.config.AsyncConfig;
+import dev.hearth.config.ConcurrencyConfig;
 import dev.hearth.config.HearthConfig;
+import dev.hearth.config.LogConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,7 +53,8 @@ final class ServeCommand implements Callable<Integer> {
         HearthConfig config;
         try {
             config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl,
-                    Duration.ofSeconds(keepAliveSeconds));
+                    Duration.ofSeconds(keepAliveSeconds), ConcurrencyConfig.defaults(), AsyncConfig.defaults(),
+                    LogConfig.defaults());
         } catch (IllegalArgumentException e) {
             System.err.println("hearth: " + e.getMessage());
             return 2;

@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  * @param publicUrl   the base URL clients reach the node at, for links such as {@code Code.Location};
  *                    empty means {@code http://host:port}
  * @param keepAlive   how long an idle execution environment stays warm (default 10 minutes)
+ * @param concurrency account concurrency, scaling rate and the memory budget for environments
+ * @param async       the asynchronous invocation queue: retry back-off, destinations
+ * @param logs        function log retention and disk cap
  */
 public record HearthConfig(String host, int port, Path dataDir, String region, String accountId, String publicUrl,
-                           Duration keepAlive) {
+                           Duration keepAlive, ConcurrencyConfig concurrency, AsyncConfig async, LogConfig logs) {
 
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(10);
 
@@ -37,6 +40,9 @@ public record HearthConfig(String host, int port, Path dataDir, String region, S
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(keepAlive, "keepAlive");
+        Objects.requireNonNull(concurrency, "concurrency");
+        Objects.requireNonNull(async, "async");
+        Objects.requireNonNull(logs, "logs");
         if (keepAlive.isNegative() || keepAlive.isZero()) {
             throw new IllegalArgumentException("keep-alive must be positive, got " + keepAlive);
         }
@@ -55,14 +61,31 @@ public record HearthConfig(String host, int port, Path dataDir, String region, S
     /** Defaults for everything but the data dir; tests start from this. */
     public static HearthConfig defaults(Path dataDir) {
         return new HearthConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, "",
-                DEFAULT_KEEP_ALIVE);
+                DEFAULT_KEEP_ALIVE, ConcurrencyConfig.defaults(), AsyncConfig.defaults(), LogConfig.defaults());
     }
 
     public HearthConfig withPort(int newPort) {
-        return new HearthConfig(host, newPort, dataDir, region, accountId, publicUrl, keepAlive);
+        return new HearthConfig(host, newPort, dataDir, region, accountId, publicUrl, keepAlive, concurrency, async,
+                logs);
     }
 
     public HearthConfig withKeepAlive(Duration newKeepAlive) {
-        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, newKeepAlive);
+        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, newKeepAlive, concurrency, async,
+                logs);
+    }
+
+    public HearthConfig withConcurrency(ConcurrencyConfig newConcurrency) {
+        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, newConcurrency, async,
+                logs);
+    }
+
+    public HearthConfig withAsync(AsyncConfig newAsync) {
+        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, concurrency, newAsync,
+                logs);
+    }
+
+    public HearthConfig withLogs(LogConfig newLogs) {
+        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, concurrency, async,
+                newLogs);
     }
 }

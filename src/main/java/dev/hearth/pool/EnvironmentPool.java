@@ -34,8 +34,11 @@ public interface EnvironmentPool extends AutoCloseable {
      */
     void releaseWhenFinished(Lease lease, CompletableFuture<Boolean> finished);
 
-    /** Shuts down the idle environments of {@code functionName} whose key is not {@code current}. */
-    void retire(String functionName, java.util.Optional<PoolKey> current);
+    /**
+     * Shuts down the idle environments of one version of a function whose key is not {@code current}
+     * (empty: the version is gone). Other versions' environments are not disturbed.
+     */
+    void retire(String functionName, String version, java.util.Optional<PoolKey> current);
 
     /** Idle plus busy environments, for metrics and tests. */
     int size();

@@ -6,4 +6,12 @@ package dev.hearth.pool;
  * an update never serve invocations after it.
  */
 public record PoolKey(String functionName, String version, String revisionId) {
+
+    /** One version of a function, whatever its revision: the unit that {@code retire} replaces. */
+    public record Slot(String functionName, String version) {
+    }
+
+    public Slot slot() {
+        return new Slot(functionName, version);
+    }
 }

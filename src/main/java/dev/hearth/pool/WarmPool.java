@@ -37,8 +37,8 @@ final class WarmPool implements EnvironmentPool {
     private final Map<PoolKey, Deque<Environment>> idle = new ConcurrentHashMap<>();
     /** Environments that answered their caller and are about to be idle, claimable by a lease. */
     private final Map<PoolKey, Deque<Finishing>> finishing = new ConcurrentHashMap<>();
-    /** The newest key per function: releases of older keys shut their environment down. */
-    private final Map<String, PoolKey> currentKeys = new ConcurrentHashMap<>();
+    /** The newest key per function version: releases of older keys shut their environment down. */
+    private final Map<PoolKey.Slot, PoolKey> currentKeys = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
     private volatile boolean closed;
 
@@ -56,7 +56,7 @@ final class WarmPool implements EnvironmentPool {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the pool is closed"));
         }
-        currentKeys.merge(key.functionName(), key, (old, now) -> now);
+        currentKeys.merge(key.slot(), key, (old, now) -> now);
         Deque<Environment> stack = idle.get(key);
         if (stack != null) {
             Environment env;
@@ -117,7 +117,7 @@ final class WarmPool implements EnvironmentPool {
         if (env.isStopped()) {
             return;
         }
-        PoolKey current = currentKeys.get(lease.key().functionName());
+        PoolKey current = currentKeys.get(lease.key().slot());
         if (closed || !lease.key().equals(current)) {
             env.shutdown("spindown");
             return;
@@ -126,14 +126,15 @@ final class WarmPool implements EnvironmentPool {
     }
 
     @Override
-    public void retire(String functionName, Optional<PoolKey> current) {
+    public void retire(String functionName, String version, Optional<PoolKey> current) {
+        PoolKey.Slot slot = new PoolKey.Slot(functionName, version);
         if (current.isPresent()) {
-            currentKeys.put(functionName, current.get());
+            currentKeys.put(slot, current.get());
         } else {
-            currentKeys.remove(functionName);
+            currentKeys.remove(slot);
         }
         idle.forEach((key, stack) -> {
-            if (key.functionName().equals(functionName) && !Optional.of(key).equals(current)) {
+            if (key.slot().equals(slot) && !Optional.of(key).equals(current)) {
                 idle.remove(key, stack);
                 drain(stack);
             }

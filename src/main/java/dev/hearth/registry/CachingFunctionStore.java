@@ -61,7 +61,7 @@ final class CachingFunctionStore implements FunctionStore {
         Optional<List<String>> result = delegate.deleteFunction(functionName);
         if (result.isPresent()) {
             latest.remove(functionName);
-            notify(functionName, Optional.empty());
+            notify(functionName, FunctionVersion.LATEST, Optional.empty());
         }
         return result;
     }
@@ -72,12 +72,12 @@ final class CachingFunctionStore implements FunctionStore {
         }
         FunctionVersion version = FunctionDocuments.fromRow(row);
         latest.put(row.functionName(), version);
-        notify(row.functionName(), Optional.of(version));
+        notify(row.functionName(), row.version(), Optional.of(version));
     }
 
-    private void notify(String functionName, Optional<FunctionVersion> version) {
+    private void notify(String functionName, String version, Optional<FunctionVersion> now) {
         for (FunctionListener listener : listeners) {
-            listener.onChanged(functionName, version);
+            listener.onChanged(functionName, version, now);
         }
     }
 

@@ -66,8 +66,8 @@ class InvocationRouterTest {
         registry = Registries.create(Stores.functions(db), code, arns, Ids.random(), Clock.systemUTC(), background);
         environments = new FakeEnvironments();
         pool = EnvironmentPool.create(environments, direct, Duration.ofMinutes(10), vertx);
-        registry.directory().addListener((name, latest) ->
-                pool.retire(name, latest.map(DefaultInvocationRouter::keyOf)));
+        registry.directory().addListener((name, version, now) ->
+                pool.retire(name, version, now.map(DefaultInvocationRouter::keyOf)));
         router = InvocationRouter.create(registry.directory(), pool, code, arns, Clock.systemUTC());
     }
 
