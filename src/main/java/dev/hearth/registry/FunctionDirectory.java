@@ -15,5 +15,12 @@ public interface FunctionDirectory {
      */
     ResolvedFunction resolve(String functionName, Optional<String> qualifier);
 
+    /**
+     * Validates a function name and optional qualifier (from the path, the {@code Qualifier} parameter,
+     * or a qualified ARN) for a control-plane operation, with the same errors as {@link #resolve}.
+     * Reads memory only.
+     */
+    Qualified target(String functionName, Optional<String> qualifier);
+
     void addListener(FunctionListener listener);
 }

@@ -46,6 +46,15 @@ final class MemoryFunctionDirectory implements FunctionDirectory {
     }
 
     @Override
+    public Qualified target(String functionName, Optional<String> qualifierParam) {
+        ResolvedFunction resolved = resolve(functionName, qualifierParam);
+        FunctionRef ref = Validation.functionName(functionName, FunctionRef.Form.NAMESPACED);
+        Optional<String> qualifier = ref.qualifier().or(() -> qualifierParam.filter(q -> !q.isEmpty()));
+        return new Qualified(resolved.version().functionName(), qualifier,
+                qualifier.isEmpty() ? Qualified.Kind.UNQUALIFIED : Qualified.Kind.LATEST);
+    }
+
+    @Override
     public void addListener(FunctionListener listener) {
         store.addListener(listener);
     }
