@@ -11,6 +11,9 @@ package dev.hearth.core;
  */
 public enum ErrorCode {
     INVALID_PARAMETER_VALUE("InvalidParameterValueException", 400, ErrorKind.CLIENT, BodyStyle.USER_LOWERCASE),
+    /** AWS sends the account concurrency-limit refusals without {@code Type} (recorded shapes §3.0). */
+    INVALID_PARAMETER_VALUE_UNTYPED("InvalidParameterValueException", 400, ErrorKind.CLIENT,
+            BodyStyle.PLAIN_LOWERCASE),
     VALIDATION("ValidationException", 400, ErrorKind.CLIENT, BodyStyle.PLAIN_LOWERCASE),
     INVALID_REQUEST_CONTENT("InvalidRequestContentException", 400, ErrorKind.CLIENT, BodyStyle.USER_LOWERCASE),
     SERIALIZATION("SerializationException", 400, ErrorKind.CLIENT, BodyStyle.USER_CAPITALISED),
@@ -20,6 +23,8 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE("RequestEntityTooLargeException", 413, ErrorKind.CLIENT, BodyStyle.PLAIN_LOWERCASE),
     UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaTypeException", 415, ErrorKind.CLIENT, BodyStyle.USER_CAPITALISED),
     TOO_MANY_REQUESTS("TooManyRequestsException", 429, ErrorKind.CLIENT, BodyStyle.USER_CAPITALISED),
+    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND("ProvisionedConcurrencyConfigNotFoundException", 404, ErrorKind.CLIENT,
+            BodyStyle.USER_LOWERCASE),
     /** AWS sends this one with {@code "Message": null}; raise it with a null message. */
     ACCESS_DENIED("AccessDeniedException", 403, ErrorKind.CLIENT, BodyStyle.PLAIN_CAPITALISED),
     UNKNOWN_OPERATION("UnknownOperationException", 404, ErrorKind.CLIENT, BodyStyle.PLAIN_CAPITALISED),
