@@ -10,33 +10,78 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link FunctionStore} decorator that keeps every function's {@code $LATEST} decoded in memory, so
- * the invoke path resolves functions without touching SQLite, and tells {@link FunctionListener}s
- * about each committed change. Every write goes through the registry and so through here; the map is
- * therefore never staler than the last commit. Thread-safe.
+ * A {@link FunctionStore} decorator that keeps every function's versions ({@code $LATEST} and the
+ * published ones) and aliases decoded in memory, so the invoke path resolves names, versions and aliases
+ * without touching SQLite, and tells {@link FunctionListener}s about each committed change of a version.
+ * Every write goes through the registry and so through here; the maps are therefore never staler than
+ * the last commit. Thread-safe: writes update the maps after their transaction committed; reads never
+ * block.
  */
 final class CachingFunctionStore implements FunctionStore {
 
+    /** Function name → version ({@code $LATEST} or a number) → version. */
+    private final Map<String, Map<String, FunctionVersion>> versions = new ConcurrentHashMap<>();
+    /** Function name → alias name → alias. */
+    private final Map<String, Map<String, Alias>> aliases = new ConcurrentHashMap<>();
     private final FunctionStore delegate;
-    private final Map<String, FunctionVersion> latest = new ConcurrentHashMap<>();
     private final List<FunctionListener> listeners = new CopyOnWriteArrayList<>();
 
     CachingFunctionStore(FunctionStore delegate) {
         this.delegate = delegate;
         for (VersionRow row : delegate.allVersions()) {
-            if (FunctionVersion.LATEST.equals(row.version())) {
-                latest.put(row.functionName(), FunctionDocuments.fromRow(row));
-            }
+            versionsOf(row.functionName()).put(row.version(), FunctionDocuments.fromRow(row));
+        }
+        for (AliasRow row : delegate.allAliases()) {
+            aliasesOf(row.functionName()).put(row.name(), toAlias(row));
         }
     }
 
     Optional<FunctionVersion> latest(String functionName) {
-        return Optional.ofNullable(latest.get(functionName));
+        return version(functionName, FunctionVersion.LATEST);
+    }
+
+    Optional<FunctionVersion> version(String functionName, String version) {
+        Map<String, FunctionVersion> of = versions.get(functionName);
+        return of == null ? Optional.empty() : Optional.ofNullable(of.get(version));
+    }
+
+    Optional<Alias> alias(String functionName, String aliasName) {
+        Map<String, Alias> of = aliases.get(functionName);
+        return of == null ? Optional.empty() : Optional.ofNullable(of.get(aliasName));
+    }
+
+    /** The aliases of a function that route invocations to {@code version}, by name. */
+    List<String> aliasesReferencing(String functionName, String version) {
+        Map<String, Alias> of = aliases.get(functionName);
+        return of == null ? List.of() : of.values().stream().filter(a -> a.references(version))
+                .map(Alias::name).sorted().toList();
     }
 
     void addListener(FunctionListener listener) {
         listeners.add(listener);
     }
+
+    static Alias toAlias(AliasRow row) {
+        return new Alias(row.functionName(), row.name(), row.functionVersion(),
+                row.additionalVersion().map(v -> new Alias.Routing(v, row.additionalWeight())),
+                row.description(), row.revisionId());
+    }
+
+    static AliasRow toRow(Alias alias) {
+        return new AliasRow(alias.functionName(), alias.name(), alias.functionVersion(),
+                alias.routing().map(Alias.Routing::version), alias.routing().map(Alias.Routing::weight).orElse(0.0),
+                alias.description(), alias.revisionId());
+    }
+
+    private Map<String, FunctionVersion> versionsOf(String functionName) {
+        return versions.computeIfAbsent(functionName, n -> new ConcurrentHashMap<>());
+    }
+
+    private Map<String, Alias> aliasesOf(String functionName) {
+        return aliases.computeIfAbsent(functionName, n -> new ConcurrentHashMap<>());
+    }
+
+    // ---- writes: delegate, then update memory and tell listeners ---------------------------------
 
     @Override
     public boolean insertFunction(VersionRow row, Map<String, String> tags, long createdMillis) {
@@ -57,21 +102,73 @@ final class CachingFunctionStore implements FunctionStore {
     }
 
     @Override
+    public boolean insertPublishedVersion(VersionRow version, String expectedLatestRevision, long expectedLastNumber) {
+        boolean inserted = delegate.insertPublishedVersion(version, expectedLatestRevision, expectedLastNumber);
+        if (inserted) {
+            cache(version);
+        }
+        return inserted;
+    }
+
+    @Override
     public Optional<List<String>> deleteFunction(String functionName) {
         Optional<List<String>> result = delegate.deleteFunction(functionName);
         if (result.isPresent()) {
-            latest.remove(functionName);
-            notify(functionName, FunctionVersion.LATEST, Optional.empty());
+            aliases.remove(functionName);
+            Map<String, FunctionVersion> gone = versions.remove(functionName);
+            if (gone != null) {
+                gone.keySet().forEach(v -> notify(functionName, v, Optional.empty()));
+            }
         }
         return result;
     }
 
-    private void cache(VersionRow row) {
-        if (!FunctionVersion.LATEST.equals(row.version())) {
-            return;
+    @Override
+    public VersionDeletion deleteVersion(String functionName, String version) {
+        VersionDeletion result = delegate.deleteVersion(functionName, version);
+        if (result.deleted()) {
+            Map<String, FunctionVersion> of = versions.get(functionName);
+            if (of != null) {
+                of.remove(version);
+            }
+            notify(functionName, version, Optional.empty());
         }
+        return result;
+    }
+
+    @Override
+    public boolean insertAlias(AliasRow alias) {
+        boolean inserted = delegate.insertAlias(alias);
+        if (inserted) {
+            aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
+        }
+        return inserted;
+    }
+
+    @Override
+    public boolean replaceAlias(AliasRow alias, String expectedRevisionId) {
+        boolean replaced = delegate.replaceAlias(alias, expectedRevisionId);
+        if (replaced) {
+            aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
+        }
+        return replaced;
+    }
+
+    @Override
+    public boolean deleteAlias(String functionName, String name) {
+        boolean deleted = delegate.deleteAlias(functionName, name);
+        if (deleted) {
+            Map<String, Alias> of = aliases.get(functionName);
+            if (of != null) {
+                of.remove(name);
+            }
+        }
+        return deleted;
+    }
+
+    private void cache(VersionRow row) {
         FunctionVersion version = FunctionDocuments.fromRow(row);
-        latest.put(row.functionName(), version);
+        versionsOf(row.functionName()).put(row.version(), version);
         notify(row.functionName(), row.version(), Optional.of(version));
     }
 
@@ -80,6 +177,8 @@ final class CachingFunctionStore implements FunctionStore {
             listener.onChanged(functionName, version, now);
         }
     }
+
+    // ---- reads: the store (control-plane reads see exactly what is committed) ---------------------
 
     @Override
     public Optional<VersionRow> findVersion(String functionName, String version) {
@@ -114,5 +213,25 @@ final class CachingFunctionStore implements FunctionStore {
     @Override
     public Set<String> referencedCode() {
         return delegate.referencedCode();
+    }
+
+    @Override
+    public long lastPublishedNumber(String functionName) {
+        return delegate.lastPublishedNumber(functionName);
+    }
+
+    @Override
+    public Optional<AliasRow> findAlias(String functionName, String name) {
+        return delegate.findAlias(functionName, name);
+    }
+
+    @Override
+    public List<AliasRow> aliases(String functionName) {
+        return delegate.aliases(functionName);
+    }
+
+    @Override
+    public List<AliasRow> allAliases() {
+        return delegate.allAliases();
     }
 }

@@ -22,5 +22,14 @@ public interface FunctionDirectory {
      */
     Qualified target(String functionName, Optional<String> qualifier);
 
+    /**
+     * An alias of a function (bare function name), from memory; empty if the function or the alias does
+     * not exist. Callers that need an alias's versions (provisioned concurrency) read them here.
+     */
+    Optional<Alias> alias(String functionName, String aliasName);
+
+    /** A published version or {@code $LATEST} of a function (bare function name), from memory. */
+    Optional<FunctionVersion> version(String functionName, String version);
+
     void addListener(FunctionListener listener);
 }

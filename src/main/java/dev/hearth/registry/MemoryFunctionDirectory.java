@@ -6,24 +6,78 @@ import dev.hearth.core.LambdaException;
 import dev.hearth.core.Validation;
 
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
- * {@link FunctionDirectory} over the in-memory {@code $LATEST} map of {@link CachingFunctionStore}.
- * Only {@code $LATEST} exists until versions can be published, so any other qualifier names a version
- * or alias that does not exist, and AWS's 404 for it is given.
+ * {@link FunctionDirectory} over the in-memory versions and aliases of {@link CachingFunctionStore}.
+ * An alias with a routing configuration is resolved per call: a uniform draw below the additional
+ * version's weight picks the additional version, anything else the primary one. Never blocks.
  */
 final class MemoryFunctionDirectory implements FunctionDirectory {
 
     private final CachingFunctionStore store;
     private final Arns arns;
+    /** Uniform in [0, 1): the alias routing draw (injectable so tests can pin it). */
+    private final DoubleSupplier random;
 
     MemoryFunctionDirectory(CachingFunctionStore store, Arns arns) {
+        this(store, arns, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    MemoryFunctionDirectory(CachingFunctionStore store, Arns arns, DoubleSupplier random) {
         this.store = store;
         this.arns = arns;
+        this.random = random;
     }
 
     @Override
     public ResolvedFunction resolve(String functionName, Optional<String> qualifierParam) {
+        Target t = locate(functionName, qualifierParam);
+        return switch (t.kind()) {
+            case UNQUALIFIED -> new ResolvedFunction(t.latest(), arns.function(t.name()));
+            case LATEST -> new ResolvedFunction(t.latest(), arns.function(t.name(), FunctionVersion.LATEST));
+            case VERSION -> new ResolvedFunction(store.version(t.name(), t.qualifier()).orElseThrow(),
+                    arns.function(t.name(), t.qualifier()));
+            case ALIAS -> {
+                Alias alias = store.alias(t.name(), t.qualifier()).orElseThrow();
+                String routed = alias.routing().filter(r -> random.getAsDouble() < r.weight())
+                        .map(Alias.Routing::version).orElse(alias.functionVersion());
+                FunctionVersion version = store.version(t.name(), routed).orElseThrow(() ->
+                        LambdaException.notFound("Function not found: " + arns.function(t.name(), routed)));
+                yield new ResolvedFunction(version, arns.function(t.name(), alias.name()), Optional.of(alias.name()));
+            }
+        };
+    }
+
+    @Override
+    public Qualified target(String functionName, Optional<String> qualifierParam) {
+        Target t = locate(functionName, qualifierParam);
+        return new Qualified(t.name(), t.kind() == Qualified.Kind.UNQUALIFIED ? Optional.empty()
+                : Optional.of(t.qualifier()), t.kind());
+    }
+
+    @Override
+    public Optional<Alias> alias(String functionName, String aliasName) {
+        return store.alias(functionName, aliasName);
+    }
+
+    @Override
+    public Optional<FunctionVersion> version(String functionName, String version) {
+        return store.version(functionName, version);
+    }
+
+    @Override
+    public void addListener(FunctionListener listener) {
+        store.addListener(listener);
+    }
+
+    /** A validated, existing function and qualifier. */
+    private record Target(String name, FunctionVersion latest, String qualifier, Qualified.Kind kind) {
+    }
+
+    /** Validates the name and qualifier with AWS's errors and checks that both exist. */
+    private Target locate(String functionName, Optional<String> qualifierParam) {
         FunctionRef ref = Validation.functionName(functionName, FunctionRef.Form.NAMESPACED);
         ref.region().filter(r -> !r.equals(arns.region())).ifPresent(r -> {
             throw LambdaException.notFound("Functions from '" + r + "' are not reachable in this region ('"
@@ -35,27 +89,27 @@ final class MemoryFunctionDirectory implements FunctionDirectory {
                     "The derived qualifier from the function name does not match the specified qualifier.");
         }
         Optional<String> effective = ref.qualifier().or(() -> qualifier);
-        String version = effective.orElse(FunctionVersion.LATEST);
-        Optional<FunctionVersion> found = ref.accountId().filter(a -> !a.equals(arns.accountId())).isPresent()
-                ? Optional.empty() : store.latest(ref.name());
-        if (found.isEmpty() || !FunctionVersion.LATEST.equals(version)) {
-            throw LambdaException.notFound("Function not found: " + arns.function(ref.name(), version));
+        String name = ref.name();
+        boolean foreign = ref.accountId().filter(a -> !a.equals(arns.accountId())).isPresent();
+        Optional<FunctionVersion> latest = foreign ? Optional.empty() : store.latest(name);
+        if (latest.isEmpty()) {
+            throw LambdaException.notFound("Function not found: "
+                    + arns.function(name, effective.orElse(FunctionVersion.LATEST)));
         }
-        String invokedArn = effective.isPresent() ? arns.function(ref.name(), version) : arns.function(ref.name());
-        return new ResolvedFunction(found.get(), invokedArn);
-    }
-
-    @Override
-    public Qualified target(String functionName, Optional<String> qualifierParam) {
-        ResolvedFunction resolved = resolve(functionName, qualifierParam);
-        FunctionRef ref = Validation.functionName(functionName, FunctionRef.Form.NAMESPACED);
-        Optional<String> qualifier = ref.qualifier().or(() -> qualifierParam.filter(q -> !q.isEmpty()));
-        return new Qualified(resolved.version().functionName(), qualifier,
-                qualifier.isEmpty() ? Qualified.Kind.UNQUALIFIED : Qualified.Kind.LATEST);
-    }
-
-    @Override
-    public void addListener(FunctionListener listener) {
-        store.addListener(listener);
+        if (effective.isEmpty()) {
+            return new Target(name, latest.get(), FunctionVersion.LATEST, Qualified.Kind.UNQUALIFIED);
+        }
+        String q = effective.get();
+        Qualified.Kind kind = Qualifiers.kindOf(q);
+        boolean exists = switch (kind) {
+            case LATEST -> true;
+            case VERSION -> store.version(name, q).isPresent();
+            case ALIAS -> store.alias(name, q).isPresent();
+            case UNQUALIFIED -> throw new IllegalStateException("a present qualifier is never unqualified");
+        };
+        if (!exists) {
+            throw LambdaException.notFound("Function not found: " + arns.function(name, q));
+        }
+        return new Target(name, latest.get(), q, kind);
     }
 }

@@ -63,4 +63,51 @@ public interface FunctionStore {
 
     /** Every code hash some version references. */
     java.util.Set<String> referencedCode();
+
+    // ---- published versions ------------------------------------------------------------------
+
+    /** The highest version number ever published for a function (0 if none), deleted versions included. */
+    long lastPublishedNumber(String functionName);
+
+    /**
+     * Inserts a published version (its row carries its number) if {@code $LATEST} still has revision
+     * {@code expectedLatestRevision} and no other version was published since {@code expectedLastNumber};
+     * returns false (changing nothing) otherwise. The row's version must be {@code expectedLastNumber + 1}.
+     */
+    boolean insertPublishedVersion(VersionRow version, String expectedLatestRevision, long expectedLastNumber);
+
+    /** What deleting one published version did. */
+    record VersionDeletion(boolean deleted, List<String> referencingAliases, List<String> orphanedCode) {
+    }
+
+    /**
+     * Deletes one published version unless an alias references it (as its version or its additional
+     * version): then nothing changes and the aliases are named. Deleting a version that does not exist
+     * changes nothing.
+     */
+    VersionDeletion deleteVersion(String functionName, String version);
+
+    // ---- aliases -------------------------------------------------------------------------------
+
+    /** A stored alias; {@code additionalVersion} and {@code additionalWeight} are its routing configuration. */
+    record AliasRow(String functionName, String name, String functionVersion, Optional<String> additionalVersion,
+                    double additionalWeight, String description, String revisionId) {
+    }
+
+    /** Inserts an alias; false if the function has an alias of that name already. */
+    boolean insertAlias(AliasRow alias);
+
+    Optional<AliasRow> findAlias(String functionName, String name);
+
+    /** Replaces an alias if its revision id is {@code expectedRevisionId}; false (changing nothing) otherwise. */
+    boolean replaceAlias(AliasRow alias, String expectedRevisionId);
+
+    /** Deletes an alias; false if it did not exist. */
+    boolean deleteAlias(String functionName, String name);
+
+    /** The aliases of one function, ordered by name. */
+    List<AliasRow> aliases(String functionName);
+
+    /** Every alias; read at start to fill the in-memory directory. */
+    List<AliasRow> allAliases();
 }

@@ -53,7 +53,7 @@ final class SqliteFunctionStore implements FunctionStore {
         });
     }
 
-    private static void insertVersion(Connection c, VersionRow row) throws SQLException {
+    static void insertVersion(Connection c, VersionRow row) throws SQLException {
         try (PreparedStatement v = c.prepareStatement("INSERT INTO function_versions (" + COLUMNS
                 + ", ordinal) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             v.setString(1, row.functionName());
@@ -227,6 +227,52 @@ final class SqliteFunctionStore implements FunctionStore {
                 return hashes;
             }
         });
+    }
+
+    @Override
+    public long lastPublishedNumber(String functionName) {
+        return db.transaction(c -> PublishedSql.lastPublishedNumber(c, functionName));
+    }
+
+    @Override
+    public boolean insertPublishedVersion(VersionRow version, String expectedLatestRevision, long expectedLastNumber) {
+        return db.transaction(c -> PublishedSql.insertPublishedVersion(c, version, expectedLatestRevision,
+                expectedLastNumber));
+    }
+
+    @Override
+    public VersionDeletion deleteVersion(String functionName, String version) {
+        return db.transaction(c -> PublishedSql.deleteVersion(c, functionName, version));
+    }
+
+    @Override
+    public boolean insertAlias(AliasRow alias) {
+        return db.transaction(c -> PublishedSql.insertAlias(c, alias));
+    }
+
+    @Override
+    public Optional<AliasRow> findAlias(String functionName, String name) {
+        return db.transaction(c -> PublishedSql.findAlias(c, functionName, name));
+    }
+
+    @Override
+    public boolean replaceAlias(AliasRow alias, String expectedRevisionId) {
+        return db.transaction(c -> PublishedSql.replaceAlias(c, alias, expectedRevisionId));
+    }
+
+    @Override
+    public boolean deleteAlias(String functionName, String name) {
+        return db.transaction(c -> PublishedSql.deleteAlias(c, functionName, name));
+    }
+
+    @Override
+    public List<AliasRow> aliases(String functionName) {
+        return db.transaction(c -> PublishedSql.aliases(c, Optional.of(functionName)));
+    }
+
+    @Override
+    public List<AliasRow> allAliases() {
+        return db.transaction(c -> PublishedSql.aliases(c, Optional.empty()));
     }
 
     private static VersionRow row(ResultSet rs) throws SQLException {
