@@ -45,7 +45,7 @@ public final class CodeStore {
     public static final long MAX_UNZIPPED_BYTES = 262_144_000L;
 
     /** Directories, and files whose entry is executable. */
-    private static final Set<PosixFilePermission> READ_EXECUTE = Set.copyOf(PosixFilePermissions.fromString("r-xr-xr-x"));
+    static final Set<PosixFilePermission> READ_EXECUTE = Set.copyOf(PosixFilePermissions.fromString("r-xr-xr-x"));
     private static final Set<PosixFilePermission> READ_ONLY_FILE = Set.copyOf(PosixFilePermissions.fromString("r--r--r--"));
 
     static final String NOT_A_ZIP =
@@ -255,7 +255,7 @@ public final class CodeStore {
      * Below {@code root}: files become r--r--r-- (executables stay r-xr-xr-x), directories r-xr-xr-x.
      * {@code root} itself is left for the caller, who must move it first.
      */
-    private static void makeReadOnly(Path root) throws IOException {
+    static void makeReadOnly(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 if (p.equals(root)) {
@@ -271,7 +271,7 @@ public final class CodeStore {
         }
     }
 
-    private static void moveAtomically(Path from, Path to) throws IOException {
+    static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
