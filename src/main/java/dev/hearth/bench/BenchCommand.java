@@ -3,6 +3,7 @@ package dev.hearth.bench;
 import dev.hearth.boot.Node;
 import dev.hearth.boot.NodeStartException;
 import dev.hearth.config.HearthConfig;
+import dev.hearth.core.Ids;
 import dev.hearth.runtimes.ManagedRuntimes;
 import dev.hearth.sandbox.Isolation;
 import dev.hearth.sandbox.SandboxLauncher;
@@ -15,6 +16,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
      * the cold starts for the CPU.
      */
     static List<Measurement> measurements() {
-        return List.of(new WarmLatency(), new ColdStart(), new WarmThroughput());
+        return List.of(new PlatformOverhead(), new WarmLatency(), new ColdStart(), new WarmThroughput());
     }
 
     @Override
@@ -74,7 +76,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             List<Row> rows = new ArrayList<>();
             Map<String, Object> facts;
-            try (Node node = Node.start(HearthConfig.defaults(work.resolve("data")).withPort(0));
+            try (Node node = Node.start(HearthConfig.defaults(work.resolve("data")).withPort(0), Clock.systemUTC(),
+                    Ids.random(), InProcessLauncher::new);
                  EchoServer echo = EchoServer.start();
                  HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                          .connectTimeout(Duration.ofSeconds(10)).build()) {
@@ -177,11 +180,14 @@ public final class BenchCommand implements Callable<Integer> {
         List<Wanted> wanted = List.of(
                 new Wanted("python", "python3.12", NoOpCode.PYTHON_HANDLER, NoOpCode::python),
                 new Wanted("node", "nodejs20.x", NoOpCode.NODE_HANDLER, NoOpCode::node),
-                new Wanted("java", "java21", NoOpCode.JAVA_HANDLER, () -> NoOpCode.java(work.resolve("java-src"))));
+                new Wanted("java", "java21", NoOpCode.JAVA_HANDLER, () -> NoOpCode.java(work.resolve("java-src"))),
+                new Wanted(PlatformOverhead.KEY, "provided.al2023", "none", NoOpCode::inProcess));
         for (Wanted w : wanted) {
             String name = "bench-" + w.key();
             try {
-                api.createFunction(name, w.runtime(), w.handler(), w.code().zip(), plan.memoryMb(), 30);
+                Map<String, String> env = w.key().equals(PlatformOverhead.KEY)
+                        ? Map.of(InProcessLauncher.MARKER, "1") : Map.of();
+                api.createFunction(name, w.runtime(), w.handler(), w.code().zip(), plan.memoryMb(), 30, env);
                 functions.put(w.key(), new BenchFunction(w.key(), w.runtime(), name));
             } catch (Exception e) {
                 errors.put(w.key(), "CreateFunction failed: " + e.getMessage());

@@ -50,6 +50,22 @@ final class LambdaApi {
         return call("POST", "/2015-03-31/functions", body, 201);
     }
 
+    /** CreateFunction with environment variables. */
+    JsonNode createFunction(String name, String runtime, String handler, byte[] zip, int memoryMb, int timeoutSeconds,
+                            Map<String, String> variables) throws IOException, InterruptedException {
+        ObjectNode body = json.createObjectNode()
+                .put("FunctionName", name)
+                .put("Runtime", runtime)
+                .put("Handler", handler)
+                .put("Role", ROLE)
+                .put("MemorySize", memoryMb)
+                .put("Timeout", timeoutSeconds);
+        body.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(zip));
+        ObjectNode vars = body.putObject("Environment").putObject("Variables");
+        variables.forEach(vars::put);
+        return call("POST", "/2015-03-31/functions", body, 201);
+    }
+
     JsonNode getConfiguration(String name) throws IOException, InterruptedException {
         return call("GET", fn(name) + "/configuration", null, 200);
     }

@@ -34,6 +34,29 @@ final class NoOpCode {
         return zip(List.of(new Entry("app.py", "def handler(event, context):\n    return event\n")));
     }
 
+    /**
+     * A {@code provided} package for the in-process runtime: the harness never runs its bootstrap (the
+     * runtime is {@link InProcessRuntime}), but a custom runtime's code must hold one to be launchable.
+     */
+    static byte[] inProcess() throws IOException {
+        // Written through the zip file system: java.util.zip cannot record the executable bit.
+        Path dir = Files.createTempDirectory("hearth-bench-zip");
+        Path zip = dir.resolve("code.zip");
+        try {
+            try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip,
+                    java.util.Map.of("create", "true", "enablePosixFileAttributes", "true"))) {
+                Path bootstrap = fs.getPath("bootstrap");
+                Files.writeString(bootstrap, "#!/bin/sh\nexit 1\n");
+                Files.setPosixFilePermissions(bootstrap,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            return Files.readAllBytes(zip);
+        } finally {
+            Files.deleteIfExists(zip);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     static byte[] node() throws IOException {
         return zip(List.of(new Entry("index.js", "exports.handler = async (event) => event;\n")));
     }

@@ -31,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 /**
  * The composition root: builds every component of a node by constructor from its configuration,
@@ -59,9 +60,17 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(HearthConfig config, Clock clock, Ids ids) {
+        return start(config, clock, ids, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a node whose sandbox launcher is the detected one wrapped by {@code launchers}: the benchmark
+     * harness runs some functions in-process this way. Everything else is as {@link #start(HearthConfig)}.
+     */
+    public static Node start(HearthConfig config, Clock clock, Ids ids, UnaryOperator<SandboxLauncher> launchers) {
         Node node = new Node(config);
         try {
-            node.build(clock, ids);
+            node.build(clock, ids, launchers);
             return node;
         } catch (Throwable failure) {
             // Throwable, not RuntimeException: Vert.x's await() rethrows checked causes (a BindException)
@@ -75,7 +84,7 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void build(Clock clock, Ids ids) {
+    private void build(Clock clock, Ids ids, UnaryOperator<SandboxLauncher> launchers) {
         DataDir dataDir = own(DataDir.open(config.dataDir()));
         Path root = dataDir.root();
         Database db = own(Database.open(root.resolve("hearth.db")));
@@ -90,7 +99,7 @@ public final class Node implements AutoCloseable {
         own(() -> vertx.close().await());
 
         // The data path of ARCHITECTURE §1, bottom up: sandbox, runtimes and logs, environments, pool, router.
-        SandboxLauncher launcher = own(Sandboxes.detect(root.resolve("sandbox")));
+        SandboxLauncher launcher = own(launchers.apply(Sandboxes.detect(root.resolve("sandbox"))));
         isolation = launcher.isolation();
         if (!isolation.complete()) {
             LOG.warn("functions run with reduced isolation on this machine: {} (run 'hearth doctor' for details)",

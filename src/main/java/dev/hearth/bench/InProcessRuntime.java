@@ -1,0 +1,150 @@
+package dev.hearth.bench;
+
+import dev.hearth.sandbox.ExitStatus;
+import dev.hearth.sandbox.Sandbox;
+import dev.hearth.sandbox.SandboxSpec;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A runtime without a process, for the platform-overhead row: a virtual thread that speaks the Runtime
+ * API like a minimal runtime client (one keep-alive HTTP/1.1 connection, {@code GET /next}, then
+ * {@code POST /response} echoing the event), so that a warm invoke through it costs the platform's path
+ * and the two loopback round trips of the protocol, and nothing of an interpreter.
+ *
+ * <p>Its output streams stay empty until it is killed. It reports no pid (-1), so the environment writes
+ * no output sync markers, and it owns every loopback connection (it runs inside the node).
+ */
+final class InProcessRuntime implements Sandbox {
+
+    private final SandboxSpec spec;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final SilentStream stdout = new SilentStream();
+    private final SilentStream stderr = new SilentStream();
+    private final Thread loop;
+    private volatile Socket socket;
+
+    InProcessRuntime(SandboxSpec spec) {
+        this.spec = spec;
+        String api = spec.environment().get("AWS_LAMBDA_RUNTIME_API");
+        this.loop = Thread.ofVirtual().name("in-process-runtime-" + spec.id()).start(() -> run(api));
+    }
+
+    private void run(String api) {
+        int colon = api.lastIndexOf(':');
+        try (Socket s = new Socket(api.substring(0, colon), Integer.parseInt(api.substring(colon + 1)))) {
+            socket = s;
+            s.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            while (!Thread.currentThread().isInterrupted()) {
+                out.write(("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: " + api + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                HttpReply next = HttpReply.read(in);
+                String requestId = next.header("lambda-runtime-aws-request-id");
+                out.write(("POST /2018-06-01/runtime/invocation/" + requestId + "/response HTTP/1.1\r\nHost: " + api
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + next.body().length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(next.body());
+                out.flush();
+                HttpReply.read(in);
+            }
+            finish(new ExitStatus(OptionalInt.of(0), OptionalInt.empty(), false));
+        } catch (IOException | RuntimeException e) {
+            finish(new ExitStatus(OptionalInt.empty(), OptionalInt.of(9), false));
+        }
+    }
+
+    private void finish(ExitStatus status) {
+        stdout.end();
+        stderr.end();
+        exit.complete(status);
+    }
+
+    @Override
+    public String id() {
+        return spec.id();
+    }
+
+    @Override
+    public long pid() {
+        return -1;
+    }
+
+    @Override
+    public InputStream stdout() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream stderr() {
+        return stderr;
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit() {
+        return exit;
+    }
+
+    @Override
+    public void kill() {
+        loop.interrupt();
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing is all a kill needs; the loop ends either way
+            }
+        }
+        finish(new ExitStatus(OptionalInt.empty(), OptionalInt.of(9), false));
+    }
+
+    @Override
+    public boolean ownsLoopbackConnection(int clientPort, int serverPort) {
+        return true;
+    }
+
+    @Override
+    public OptionalLong maxMemoryUsedBytes() {
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    /** An output stream of a process that prints nothing: blocks readers until the runtime ends. */
+    private static final class SilentStream extends InputStream {
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+        void end() {
+            ended.countDown();
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                ended.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return len == 0 ? 0 : read();
+        }
+    }
+}
