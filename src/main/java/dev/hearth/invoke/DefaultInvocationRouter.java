@@ -13,6 +13,7 @@ import dev.hearth.pool.PoolKey;
 import dev.hearth.registry.FunctionConfig;
 import dev.hearth.registry.FunctionDirectory;
 import dev.hearth.registry.FunctionVersion;
+import dev.hearth.registry.ConcurrencySettings;
 import dev.hearth.registry.Phase;
 import dev.hearth.registry.ResolvedFunction;
 import dev.hearth.store.CodeStore;
@@ -30,6 +31,11 @@ import java.util.concurrent.CompletableFuture;
  * The invocation router. The warm path is: resolve from memory, check the payload, pop an idle
  * environment, hand it the event — no store, no disk, no thread hop. A cold start adds one hop to the
  * blocking executor to prepare the environment's spec (unpacked code) and start it.
+ *
+ * <p>The concurrency gate sits before the lease: an idle provisioned environment of the version is taken
+ * first, then {@link ConcurrencyCounters} admits the invocation or throws AWS's 429; the permit is
+ * released exactly once, when the invocation's environment goes back to the pool (or when no
+ * environment could be had).
  */
 final class DefaultInvocationRouter implements InvocationRouter {
 
@@ -41,8 +47,11 @@ final class DefaultInvocationRouter implements InvocationRouter {
     private final CodeStore code;
     private final Arns arns;
     private final Clock clock;
+    private final ConcurrencyCounters counters;
 
-    DefaultInvocationRouter(FunctionDirectory directory, EnvironmentPool pool, CodeStore code, Arns arns, Clock clock) {
+    DefaultInvocationRouter(FunctionDirectory directory, EnvironmentPool pool, CodeStore code, Arns arns, Clock clock,
+                            ConcurrencySettings concurrency) {
+        this.counters = new ConcurrencyCounters(concurrency);
         this.directory = directory;
         this.arns = arns;
         this.pool = pool;
@@ -65,9 +74,26 @@ final class DefaultInvocationRouter implements InvocationRouter {
         }
         byte[] payload = PayloadCheck.checked(call.payload());
         PoolKey key = keyOf(version);
-        return pool.lease(key, () -> spec(version))
-                .thenCompose(lease -> run(lease, call, payload, resolved, false));
+        Optional<Lease> provisioned = pool.leaseProvisioned(key);
+        ConcurrencyCounters.Permit permit;
+        try {
+            permit = counters.acquire(version.functionName(), provisioned.isPresent());
+        } catch (LambdaException throttled) {
+            provisioned.ifPresent(pool::release);
+            throw throttled;
+        }
+        CompletableFuture<Lease> lease = provisioned.map(CompletableFuture::completedFuture)
+                .orElseGet(() -> pool.lease(key, version.config().memorySize(), () -> spec(version, ON_DEMAND)));
+        return lease.thenCompose(l -> run(l, call, payload, resolved, false, permit))
+                .whenComplete((result, error) -> {
+                    if (error != null) {
+                        permit.release();
+                    }
+                });
     }
+
+    static final String ON_DEMAND = "on-demand";
+    static final String PROVISIONED = "provisioned-concurrency";
 
     static PoolKey keyOf(FunctionVersion version) {
         return new PoolKey(version.functionName(), version.version(), version.revisionId());
@@ -79,17 +105,19 @@ final class DefaultInvocationRouter implements InvocationRouter {
      * environment whose init failed still takes the invocation and answers it with the init error.
      */
     private CompletableFuture<InvocationResult> run(Lease lease, InvocationCall call, byte[] payload,
-                                                    ResolvedFunction resolved, boolean retried) {
+                                                    ResolvedFunction resolved, boolean retried,
+                                                    ConcurrencyCounters.Permit permit) {
         if (!lease.cold()) {
-            return handOver(lease, call, payload, resolved, retried);
+            return handOver(lease, call, payload, resolved, retried, permit);
         }
         return lease.environment().initialized()
                 .handle((ready, initFailure) -> lease)
-                .thenCompose(l -> handOver(l, call, payload, resolved, retried));
+                .thenCompose(l -> handOver(l, call, payload, resolved, retried, permit));
     }
 
     private CompletableFuture<InvocationResult> handOver(Lease lease, InvocationCall call, byte[] payload,
-                                                         ResolvedFunction resolved, boolean retried) {
+                                                         ResolvedFunction resolved, boolean retried,
+                                                         ConcurrencyCounters.Permit permit) {
         FunctionVersion version = resolved.version();
         long deadline = clock.millis() + version.config().timeout() * 1000L;
         InvokeRequest request = new InvokeRequest(call.requestId(), payload, resolved.invokedArn(), deadline,
@@ -104,8 +132,8 @@ final class DefaultInvocationRouter implements InvocationRouter {
                 return CompletableFuture.failedFuture(LambdaException.service("No execution environment of "
                         + version.functionName() + " could take the invocation: " + died.getMessage(), died));
             }
-            return pool.lease(lease.key(), () -> spec(version))
-                    .thenCompose(next -> run(next, call, payload, resolved, true));
+            return pool.lease(lease.key(), version.config().memorySize(), () -> spec(version, ON_DEMAND))
+                    .thenCompose(next -> run(next, call, payload, resolved, true, permit));
         }
         CompletableFuture<Boolean> finished = invocation.report().handle((report, error) -> error == null && report.reusable());
         // The caller is answered from the future whenComplete returns, i.e. only after the pool knows the
@@ -113,7 +141,10 @@ final class DefaultInvocationRouter implements InvocationRouter {
         // CompletableFuture runs its dependents last-registered first), and a client's next request could
         // find no environment, idle or finishing, and start a needless cold one.
         CompletableFuture<InvokeOutcome> released = invocation.outcome()
-                .whenComplete((outcome, error) -> pool.releaseWhenFinished(lease, finished));
+                .whenComplete((outcome, error) -> {
+                    pool.releaseWhenFinished(lease, finished);
+                    permit.release();
+                });
         if (!call.tailLog()) {
             return released.thenApply(outcome -> result(outcome, version, Optional.empty()));
         }
@@ -146,7 +177,7 @@ final class DefaultInvocationRouter implements InvocationRouter {
     }
 
     /** The environment spec of a function version; blocking (unpacks code the first time). */
-    private EnvironmentSpec spec(FunctionVersion version) {
+    EnvironmentSpec spec(FunctionVersion version, String initializationType) {
         FunctionConfig c = version.config();
         Path taskDir;
         try {
@@ -159,6 +190,6 @@ final class DefaultInvocationRouter implements InvocationRouter {
                 c.handler().orElse(""), c.memorySize(), c.timeout(), c.ephemeralStorage(), c.architectures(),
                 c.environment().orElse(Map.of()), taskDir, Optional.empty(), c.logging().logGroup(),
                 c.logging().logFormat(), c.logging().applicationLogLevel(), c.logging().systemLogLevel(),
-                "on-demand");
+                initializationType);
     }
 }

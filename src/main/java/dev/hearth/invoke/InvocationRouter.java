@@ -26,8 +26,35 @@ public interface InvocationRouter {
         return DefaultInvocationRouter.keyOf(version);
     }
 
+    /** A router without concurrency settings: the default account limit, nothing reserved. */
     static InvocationRouter create(FunctionDirectory directory, EnvironmentPool pool, CodeStore code, Arns arns,
                                    Clock clock) {
-        return new DefaultInvocationRouter(directory, pool, code, arns, clock);
+        return create(directory, pool, code, arns, clock, Unlimited.DEFAULT);
+    }
+
+    /** A router that admits invocations by {@code concurrency} (reserved concurrency, unreserved pool). */
+    static InvocationRouter create(FunctionDirectory directory, EnvironmentPool pool, CodeStore code, Arns arns,
+                                   Clock clock, dev.hearth.registry.ConcurrencySettings concurrency) {
+        return new DefaultInvocationRouter(directory, pool, code, arns, clock, concurrency);
+    }
+
+    /** The default account limit, nothing reserved. */
+    enum Unlimited implements dev.hearth.registry.ConcurrencySettings {
+        DEFAULT;
+
+        @Override
+        public java.util.OptionalInt reserved(String functionName) {
+            return java.util.OptionalInt.empty();
+        }
+
+        @Override
+        public int unreservedPool() {
+            return dev.hearth.config.ConcurrencyConfig.DEFAULT_ACCOUNT_LIMIT;
+        }
+
+        @Override
+        public int accountLimit() {
+            return dev.hearth.config.ConcurrencyConfig.DEFAULT_ACCOUNT_LIMIT;
+        }
     }
 }

@@ -9,8 +9,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Environments per {@link PoolKey}: lease, release, retire, reap. Thread-safe; {@link #lease} never
- * blocks the caller (a cold start's blocking preparation runs on the executor).
+ * Environments per {@link PoolKey}: lease, release, retire, reap; provisioned sets; a node-wide memory
+ * budget and a per-function scaling rate for new environments. Thread-safe; {@link #lease} never blocks
+ * the caller (a cold start's blocking preparation runs on the executor).
  */
 public interface EnvironmentPool extends AutoCloseable {
 
@@ -18,8 +19,34 @@ public interface EnvironmentPool extends AutoCloseable {
      * Leases an idle environment of {@code key}, or starts a new one from the spec the supplier builds
      * (called on the executor: it may block, e.g. to unpack code). Idle environments are reused most
      * recently used first, which keeps the warmest caches in use and lets the rest age out.
+     *
+     * <p>A new environment counts {@code memoryMb} (the function's MemorySize) against the memory budget
+     * and takes one of the function's scaling-rate budget; when either is exhausted the future fails with
+     * a {@link dev.hearth.core.LambdaException} 429 {@code TooManyRequestsException}.
      */
-    CompletableFuture<Lease> lease(PoolKey key, Supplier<EnvironmentSpec> spec);
+    CompletableFuture<Lease> lease(PoolKey key, int memoryMb, Supplier<EnvironmentSpec> spec);
+
+    /** An idle environment of one of {@code key}'s provisioned sets, if one is free now. Non-blocking. */
+    java.util.Optional<Lease> leaseProvisioned(PoolKey key);
+
+    /**
+     * Starts and keeps {@code count} environments for {@code key} (a provisioned concurrency
+     * configuration), reporting their progress to {@code progress} (from any thread), until the returned
+     * handle is closed. They count against the memory budget but not the scaling rate.
+     */
+    Provisioned provision(PoolKey key, int memoryMb, int count, Supplier<EnvironmentSpec> spec,
+                          java.util.function.Consumer<ProvisionedProgress> progress);
+
+    /** A provisioned set; closing it stops its environments (busy ones once their invocation is over). */
+    interface Provisioned extends AutoCloseable {
+        ProvisionedProgress progress();
+
+        @Override
+        void close();
+    }
+
+    /** MemorySize of the environments now live or starting, as counted against the budget. */
+    long memoryInUseMb();
 
     /** Returns a leased environment whose invocation is over; a stopped one is dropped. */
     void release(Lease lease);
@@ -46,8 +73,19 @@ public interface EnvironmentPool extends AutoCloseable {
     @Override
     void close();
 
+    /** A pool with the default memory budget and scaling rate. */
     static EnvironmentPool create(EnvironmentFactory factory, Executor blocking, Duration keepAlive,
                                   io.vertx.core.Vertx vertx) {
-        return new WarmPool(factory, blocking, keepAlive, vertx);
+        dev.hearth.config.ConcurrencyConfig defaults = dev.hearth.config.ConcurrencyConfig.defaults();
+        return create(factory, blocking, keepAlive, vertx, defaults.memoryBudgetMb(), defaults.scaleUpPerTenSeconds());
+    }
+
+    /**
+     * @param memoryBudgetMb       the MemorySize all environments together may take
+     * @param scaleUpPerTenSeconds new on-demand environments a function may start per 10 seconds
+     */
+    static EnvironmentPool create(EnvironmentFactory factory, Executor blocking, Duration keepAlive,
+                                  io.vertx.core.Vertx vertx, long memoryBudgetMb, int scaleUpPerTenSeconds) {
+        return new WarmPool(factory, blocking, keepAlive, vertx, memoryBudgetMb, scaleUpPerTenSeconds);
     }
 }

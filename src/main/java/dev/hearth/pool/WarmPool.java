@@ -1,5 +1,7 @@
 package dev.hearth.pool;
 
+import dev.hearth.core.ErrorCode;
+import dev.hearth.core.LambdaException;
 import dev.hearth.environment.Environment;
 import dev.hearth.environment.EnvironmentFactory;
 import dev.hearth.environment.EnvironmentSpec;
@@ -8,14 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,8 +30,15 @@ import java.util.function.Supplier;
  * finds a live one; a release pushes the environment back unless it stopped or its configuration was
  * retired meanwhile. One periodic timer reaps environments idle longer than the keep-alive.
  *
+ * <p>Before an environment starts, two guards apply: the function's scaling rate ({@link ScaleUpGuard};
+ * on-demand starts only) and the node's memory budget, where every live or starting environment counts
+ * its MemorySize. When the budget is full, idle environments are evicted as {@link MemoryAdmission}
+ * plans it; if that cannot make room either, the lease fails with a 429 that gives the figures.
+ * Provisioned sets ({@link ProvisionedSet}) live beside the idle stacks: leased first, never reaped.
+ *
  * <p>Threading: lease/release are called from event loops and must not block; they only touch
- * concurrent collections. Starting an environment's preparation runs on the blocking executor.
+ * concurrent collections and atomic counters. Starting an environment's preparation runs on the
+ * blocking executor.
  */
 final class WarmPool implements EnvironmentPool {
     private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
@@ -40,19 +54,45 @@ final class WarmPool implements EnvironmentPool {
     /** The newest key per function version: releases of older keys shut their environment down. */
     private final Map<PoolKey.Slot, PoolKey> currentKeys = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
+    /** Provisioned sets by key; a lease of the key tries them before anything else. */
+    private final Map<PoolKey, List<ProvisionedSet>> provisioned = new ConcurrentHashMap<>();
+    private final long memoryBudgetMb;
+    /** MemorySize of every live or starting environment. */
+    private final AtomicLong memoryInUseMb = new AtomicLong();
+    /** What each live environment counts in {@link #memoryInUseMb}; removed (and subtracted) exactly once. */
+    private final Map<Environment, Integer> memoryOf = new ConcurrentHashMap<>();
+    private final ScaleUpGuard scaleUp;
     private volatile boolean closed;
 
-    WarmPool(EnvironmentFactory factory, Executor blocking, Duration keepAlive, Vertx vertx) {
+    WarmPool(EnvironmentFactory factory, Executor blocking, Duration keepAlive, Vertx vertx, long memoryBudgetMb,
+             int scaleUpPerTenSeconds) {
         this.factory = factory;
         this.blocking = blocking;
         this.keepAliveNanos = keepAlive.toNanos();
         this.vertx = vertx;
+        this.memoryBudgetMb = memoryBudgetMb;
+        this.scaleUp = new ScaleUpGuard(scaleUpPerTenSeconds, System::nanoTime);
         long period = Math.max(1_000, Math.min(60_000, keepAlive.toMillis() / 4));
         this.reaperTimer = vertx.setPeriodic(period, id -> reap());
     }
 
     @Override
-    public CompletableFuture<Lease> lease(PoolKey key, Supplier<EnvironmentSpec> spec) {
+    public Optional<Lease> leaseProvisioned(PoolKey key) {
+        List<ProvisionedSet> sets = provisioned.get(key);
+        if (sets == null || closed) {
+            return Optional.empty();
+        }
+        for (ProvisionedSet set : sets) {
+            Optional<Environment> env = set.lease();
+            if (env.isPresent()) {
+                return Optional.of(new Lease(key, env.get(), false, true));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public CompletableFuture<Lease> lease(PoolKey key, int memoryMb, Supplier<EnvironmentSpec> spec) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the pool is closed"));
         }
@@ -72,18 +112,134 @@ final class WarmPool implements EnvironmentPool {
         if (claimed != null) {
             return claimed.done().thenCompose(reusable -> reusable && !claimed.environment().isStopped()
                     ? CompletableFuture.completedFuture(new Lease(key, claimed.environment(), false))
-                    : startNew(key, spec));
+                    : startNew(key, memoryMb, spec));
         }
-        return startNew(key, spec);
+        return startNew(key, memoryMb, spec);
     }
 
-    private CompletableFuture<Lease> startNew(PoolKey key, Supplier<EnvironmentSpec> spec) {
+    /** A cold start on demand: within the function's scaling rate and the memory budget, else a 429. */
+    private CompletableFuture<Lease> startNew(PoolKey key, int memoryMb, Supplier<EnvironmentSpec> spec) {
+        if (!scaleUp.tryStart(key.functionName())) {
+            return CompletableFuture.failedFuture(new LambdaException(ErrorCode.TOO_MANY_REQUESTS, "Rate Exceeded.",
+                    Map.of("Reason", SCALE_UP_REASON), null));
+        }
+        return start(key, memoryMb, spec).thenApply(env -> new Lease(key, env, true));
+    }
+
+    /** AWS's ThrottleReason for a function scaling faster than its rate allows. */
+    static final String SCALE_UP_REASON = "FunctionInvocationRateLimitExceeded";
+    /** The ThrottleReason for a node whose memory budget is full: it cannot run more at once. */
+    static final String MEMORY_REASON = "ConcurrentInvocationLimitExceeded";
+
+    /** Admits {@code memoryMb} into the budget (evicting idle environments if need be), then starts. */
+    private CompletableFuture<Environment> start(PoolKey key, int memoryMb, Supplier<EnvironmentSpec> spec) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the pool is closed"));
+        }
+        Optional<LambdaException> refused = admit(key, memoryMb);
+        if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+        }
         return CompletableFuture.supplyAsync(() -> {
-            Environment env = factory.start(spec.get());
+            Environment env;
+            try {
+                env = factory.start(spec.get());
+            } catch (RuntimeException | Error e) {
+                memoryInUseMb.addAndGet(-memoryMb);
+                throw e;
+            }
+            memoryOf.put(env, memoryMb);
             live.incrementAndGet();
-            env.stopped().whenComplete((v, e) -> live.decrementAndGet());
-            return new Lease(key, env, true);
+            env.stopped().whenComplete((v, e) -> {
+                live.decrementAndGet();
+                freeMemory(env);
+            });
+            return env;
         }, blocking);
+    }
+
+    /**
+     * Takes {@code memoryMb} of the budget, evicting idle environments when it is full; a 429 when even
+     * that cannot make room. Lock-free: a compare-and-set on the total, retried after evictions.
+     */
+    private Optional<LambdaException> admit(PoolKey key, int memoryMb) {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long used = memoryInUseMb.get();
+            if (used + memoryMb <= memoryBudgetMb) {
+                if (memoryInUseMb.compareAndSet(used, used + memoryMb)) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            Optional<List<MemoryAdmission.Candidate<Environment>>> plan =
+                    MemoryAdmission.victims(memoryBudgetMb, used, memoryMb, key, idleCandidates());
+            if (plan.isEmpty()) {
+                break;
+            }
+            for (MemoryAdmission.Candidate<Environment> victim : plan.get()) {
+                Deque<Environment> stack = idle.get(victim.key());
+                // Whoever removes an idle environment from its stack owns it: a lease may have taken it first.
+                if (stack != null && stack.remove(victim.environment())) {
+                    LOG.debug("evicting idle environment {} of {} to make room for {} ({} MB)",
+                            victim.environment().id(), victim.key(), key, memoryMb);
+                    freeMemory(victim.environment());
+                    victim.environment().shutdown("spindown");
+                }
+            }
+        }
+        long used = memoryInUseMb.get();
+        return Optional.of(new LambdaException(ErrorCode.TOO_MANY_REQUESTS, "The node's memory budget is full: "
+                + "environments use " + used + " MB of " + memoryBudgetMb + " MB, " + key.functionName()
+                + " needs " + memoryMb + " MB more, and no idle environment can be evicted to make room"
+                + " (the rest are busy or provisioned).", Map.of("Reason", MEMORY_REASON), null));
+    }
+
+    private List<MemoryAdmission.Candidate<Environment>> idleCandidates() {
+        List<MemoryAdmission.Candidate<Environment>> out = new ArrayList<>();
+        idle.forEach((key, stack) -> {
+            for (Environment env : stack) {
+                Integer mb = memoryOf.get(env);
+                if (mb != null && !env.isStopped()) {
+                    out.add(new MemoryAdmission.Candidate<>(env, key, mb, env.lastUsedNanos()));
+                }
+            }
+        });
+        return out;
+    }
+
+    private void freeMemory(Environment env) {
+        Integer mb = memoryOf.remove(env);
+        if (mb != null) {
+            memoryInUseMb.addAndGet(-mb);
+        }
+    }
+
+    @Override
+    public Provisioned provision(PoolKey key, int memoryMb, int count, Supplier<EnvironmentSpec> spec,
+                                 Consumer<ProvisionedProgress> progress) {
+        ProvisionedSet set = new ProvisionedSet(key, count, memoryMb, spec, progress, this::start);
+        provisioned.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(set);
+        set.fill();
+        return new Provisioned() {
+            @Override
+            public ProvisionedProgress progress() {
+                return set.progress();
+            }
+
+            @Override
+            public void close() {
+                provisioned.computeIfPresent(key, (k, sets) -> {
+                    sets.remove(set);
+                    return sets.isEmpty() ? null : sets;
+                });
+                set.close();
+            }
+        };
+    }
+
+    @Override
+    public long memoryInUseMb() {
+        return memoryInUseMb.get();
     }
 
     /** An environment between answering its caller and being idle again. */
@@ -92,6 +248,16 @@ final class WarmPool implements EnvironmentPool {
 
     @Override
     public void releaseWhenFinished(Lease lease, CompletableFuture<Boolean> finished) {
+        if (lease.provisioned()) {
+            // A provisioned environment goes back to its set, never to the claimable on-demand stacks.
+            finished.whenComplete((reusable, error) -> {
+                if (!Boolean.TRUE.equals(reusable) && !lease.environment().isStopped()) {
+                    lease.environment().shutdown("failure");
+                }
+                release(lease);
+            });
+            return;
+        }
         if (finished.isDone()) {
             release(lease);
             return;
@@ -117,12 +283,26 @@ final class WarmPool implements EnvironmentPool {
         if (env.isStopped()) {
             return;
         }
+        if (lease.provisioned()) {
+            giveBackProvisioned(lease.key(), env);
+            return;
+        }
         PoolKey current = currentKeys.get(lease.key().slot());
         if (closed || !lease.key().equals(current)) {
             env.shutdown("spindown");
             return;
         }
         idle.computeIfAbsent(lease.key(), k -> new ConcurrentLinkedDeque<>()).offerFirst(env);
+    }
+
+    private void giveBackProvisioned(PoolKey key, Environment env) {
+        for (ProvisionedSet set : provisioned.getOrDefault(key, List.of())) {
+            if (set.giveBack(env)) {
+                return;
+            }
+        }
+        // Its set was closed meanwhile (configuration deleted): nothing keeps it.
+        env.shutdown("spindown");
     }
 
     @Override
@@ -180,5 +360,7 @@ final class WarmPool implements EnvironmentPool {
         vertx.cancelTimer(reaperTimer);
         idle.values().forEach(this::drain);
         idle.clear();
+        provisioned.values().forEach(sets -> sets.forEach(ProvisionedSet::close));
+        provisioned.clear();
     }
 }
