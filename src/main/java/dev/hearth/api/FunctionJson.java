@@ -37,10 +37,16 @@ final class FunctionJson {
     }
 
     ObjectNode configuration(FunctionVersion v, boolean qualifiedArn, Context context) {
+        return configuration(v, qualifiedArn ? java.util.Optional.of(v.version()) : java.util.Optional.empty(), context);
+    }
+
+    /** As AWS renders a version under a FunctionArn qualified by {@code arnQualifier} (a version or alias), if any. */
+    ObjectNode configuration(FunctionVersion v, java.util.Optional<String> arnQualifier, Context context) {
         FunctionConfig c = v.config();
         ObjectNode o = Json.object();
         o.put("FunctionName", v.functionName());
-        o.put("FunctionArn", qualifiedArn ? arns.function(v.functionName(), v.version()) : arns.function(v.functionName()));
+        o.put("FunctionArn", arnQualifier.map(q -> arns.function(v.functionName(), q))
+                .orElseGet(() -> arns.function(v.functionName())));
         c.runtime().ifPresent(r -> o.put("Runtime", r));
         o.put("Role", c.role());
         c.handler().ifPresent(h -> o.put("Handler", h));
@@ -68,7 +74,7 @@ final class FunctionJson {
         o.put("RevisionId", v.revisionId());
         if (!c.layers().isEmpty()) {
             ArrayNode layers = o.putArray("Layers");
-            c.layers().forEach(arn -> layers.addObject().put("Arn", arn));
+            c.layers().forEach(l -> layers.addObject().put("Arn", l.arn()).put("CodeSize", l.codeSize()));
         }
         if (context == Context.DETAIL) {
             state(o, v);
@@ -78,7 +84,9 @@ final class FunctionJson {
         o.putObject("EphemeralStorage").put("Size", c.ephemeralStorage());
         ObjectNode snap = o.putObject("SnapStart");
         snap.put("ApplyOn", c.snapStartApplyOn());
-        snap.put("OptimizationStatus", "Off");
+        // SnapStart applies to published versions only: AWS reports it On for those.
+        snap.put("OptimizationStatus", "PublishedVersions".equals(c.snapStartApplyOn())
+                && !FunctionVersion.LATEST.equals(v.version()) ? "On" : "Off");
         if (context == Context.DETAIL) {
             c.runtime().ifPresent(r -> o.putObject("RuntimeVersionConfig")
                     .put("RuntimeVersionArn", arns.runtimeVersion(r)));

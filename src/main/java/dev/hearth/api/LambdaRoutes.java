@@ -97,7 +97,7 @@ public final class LambdaRoutes {
     private ApiResponse get(ApiRequest r) {
         FunctionView view = registry.get(r.pathParam("FunctionName"), r.queryParam("Qualifier"));
         ObjectNode out = Json.object();
-        out.set("Configuration", json.configuration(view.version(), view.qualified(), FunctionJson.Context.DETAIL));
+        out.set("Configuration", json.configuration(view.version(), view.arnQualifier(), FunctionJson.Context.DETAIL));
         ObjectNode code = out.putObject("Code");
         code.put("RepositoryType", "S3");
         code.put("Location", links.link(baseUrl(r), view.version().code().sha256Hex()));
@@ -109,7 +109,7 @@ public final class LambdaRoutes {
 
     private ApiResponse getConfiguration(ApiRequest r) {
         FunctionView view = registry.get(r.pathParam("FunctionName"), r.queryParam("Qualifier"));
-        return ApiResponse.json(200, json.configuration(view.version(), view.qualified(), FunctionJson.Context.DETAIL));
+        return ApiResponse.json(200, json.configuration(view.version(), view.arnQualifier(), FunctionJson.Context.DETAIL));
     }
 
     private ApiResponse delete(ApiRequest r) {
@@ -125,7 +125,9 @@ public final class LambdaRoutes {
 
     private ApiResponse updateCode(ApiRequest r) {
         FunctionVersion v = registry.updateCode(FunctionRequests.updateCode(r.pathParam("FunctionName"), r.json()));
-        return ApiResponse.json(200, json.configuration(v, false, FunctionJson.Context.DETAIL));
+        // With Publish=true the answer is the new version, under its qualified ARN.
+        return ApiResponse.json(200, json.configuration(v, !FunctionVersion.LATEST.equals(v.version()),
+                FunctionJson.Context.DETAIL));
     }
 
     private ApiResponse listTags(ApiRequest r) {

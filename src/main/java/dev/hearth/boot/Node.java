@@ -1,8 +1,11 @@
 package dev.hearth.boot;
 
+import dev.hearth.api.AliasRoutes;
 import dev.hearth.api.HttpApi;
 import dev.hearth.api.InvokeRoutes;
 import dev.hearth.api.LambdaRoutes;
+import dev.hearth.api.VersionRoutes;
+import dev.hearth.api.LogsRoutes;
 import dev.hearth.config.HearthConfig;
 import dev.hearth.core.Arns;
 import dev.hearth.core.Ids;
@@ -10,6 +13,8 @@ import dev.hearth.environment.EnvironmentFactory;
 import dev.hearth.environment.EnvironmentSettings;
 import dev.hearth.invoke.InvocationRouter;
 import dev.hearth.logs.FunctionLogs;
+import dev.hearth.logs.LogGroups;
+import dev.hearth.logs.LogJanitor;
 import dev.hearth.pool.EnvironmentPool;
 import dev.hearth.registry.FunctionRegistry;
 import dev.hearth.registry.Registries;
@@ -43,6 +48,10 @@ import java.util.function.UnaryOperator;
  */
 public final class Node implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Node.class);
+
+    /** How often retention and the log disk cap are enforced, and how often the cap's cheap trigger looks. */
+    private static final java.time.Duration LOG_SWEEP_EVERY = java.time.Duration.ofMinutes(1);
+    private static final java.time.Duration LOG_CAP_CHECK_EVERY = java.time.Duration.ofSeconds(5);
 
     private final HearthConfig config;
     private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
@@ -107,6 +116,9 @@ public final class Node implements AutoCloseable {
         }
         ManagedRuntimes runtimes = ManagedRuntimes.create(root.resolve("runtimes"));
         FunctionLogs logs = own(FunctionLogs.create(root.resolve("logs"), clock));
+        LogGroups logGroups = LogGroups.create(root.resolve("logs"), logs, clock);
+        own(LogJanitor.start(logGroups, logs, config.logs().diskCapMb() * 1024 * 1024, LOG_SWEEP_EVERY,
+                LOG_CAP_CHECK_EVERY));
         EnvironmentSettings settings = EnvironmentSettings.defaults(root.resolve("environments"), virtualThreads)
                 .withRegion(config.region(), config.accountId());
         EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings));
@@ -117,7 +129,11 @@ public final class Node implements AutoCloseable {
 
         LambdaRoutes lambda = new LambdaRoutes(functions, arns, clock, config.publicUrl());
         InvokeRoutes invoke = new InvokeRoutes(router);
-        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table()), ids, virtualThreads));
+        LogsRoutes cloudWatchLogs = new LogsRoutes(logGroups, arns);
+        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table())
+                .plus(new VersionRoutes(registry.versions(), arns).table())
+                .plus(new AliasRoutes(registry.versions(), arns).table()).plus(cloudWatchLogs.table()), ids,
+                virtualThreads));
         try {
             port = api.listen(config.host(), config.port());
         } catch (Exception e) { // including checked exceptions that await() rethrows undeclared

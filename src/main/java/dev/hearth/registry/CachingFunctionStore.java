@@ -45,6 +45,12 @@ final class CachingFunctionStore implements FunctionStore {
         return of == null ? Optional.empty() : Optional.ofNullable(of.get(version));
     }
 
+    /** {@code $LATEST} and the published versions of a function, in no particular order. */
+    List<FunctionVersion> versions(String functionName) {
+        Map<String, FunctionVersion> of = versions.get(functionName);
+        return of == null ? List.of() : List.copyOf(of.values());
+    }
+
     Optional<Alias> alias(String functionName, String aliasName) {
         Map<String, Alias> of = aliases.get(functionName);
         return of == null ? Optional.empty() : Optional.ofNullable(of.get(aliasName));

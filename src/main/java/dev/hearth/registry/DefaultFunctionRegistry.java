@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Longer than our usual class: it is one section per operation group (create, read, update, delete,
  * tags, account, name resolution), each short, and they share the name-resolution and precondition
- * helpers; the rules themselves live in {@link FunctionRules}. Versions and aliases (the next issue)
- * should split name resolution out rather than grow this further.
+ * helpers; the rules themselves live in {@link FunctionRules}. Name and qualifier resolution lives in
+ * {@link Qualifiers}, publishing in {@link Publisher}, and the version and alias operations in
+ * {@link DefaultVersionRegistry}; only qualified reads and deletes of versions are here.
  */
 final class DefaultFunctionRegistry implements FunctionRegistry {
 
@@ -42,20 +43,31 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     private final CodeStore code;
     private final FunctionRules rules;
     private final FunctionActivator activator;
+    private final Publisher publisher;
+    private final Qualifiers names;
     private final Arns arns;
     private final Ids ids;
     private final Clock clock;
     /** Serialises storing code with committing the rows that reference it, against deleting unreferenced code. */
-    private final ReentrantLock codeLock = new ReentrantLock();
+    private final ReentrantLock codeLock;
+    /** What code is still referenced (by functions, layers and functions' layers), and its collection. */
+    private final CodeReferences references;
 
-    DefaultFunctionRegistry(FunctionStore store, CodeStore code, Arns arns, Ids ids, Clock clock, Executor background) {
+    /** @param layers finds a layer version by its ARN, for the function's {@code Layers} */
+    DefaultFunctionRegistry(FunctionStore store, CodeStore code, CodeReferences references,
+                            java.util.function.Function<String, Optional<FunctionConfig.LayerRef>> layers, Arns arns,
+                            Ids ids, Clock clock, Executor background) {
         this.store = store;
         this.code = code;
+        this.references = references;
+        this.codeLock = references.lock();
         this.arns = arns;
         this.ids = ids;
         this.clock = clock;
-        this.rules = new FunctionRules(arns.region());
+        this.rules = new FunctionRules(arns.region(), layers);
         this.activator = new FunctionActivator(store, code, ids, background);
+        this.publisher = new Publisher(store, activator, ids, clock);
+        this.names = new Qualifiers(arns);
     }
 
     // ---- create ------------------------------------------------------------------------------
@@ -85,12 +97,10 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
             throw LambdaException.invalidParameter("Hearth does not support container image functions yet"
                     + " (PackageType Image); deploy a .zip package with Code.ZipFile.");
         }
-        if (command.publish()) {
-            throw LambdaException.invalidParameter(publishNotSupported());
-        }
         checkTags(command.tags(), 0);
         FunctionConfig config = rules.forCreate(ref.name(), command.settings());
         byte[] zip = zipFrom(command.code());
+        checkSizeWithLayers(zip, config);
 
         codeLock.lock();
         try {
@@ -101,15 +111,18 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
                 throw LambdaException.conflict("Function already exist: " + ref.name());
             }
             activator.activate(ref.name(), FunctionVersion.LATEST);
-            return latest;
+            // With Publish, AWS answers with the new version 1 (still Pending) under the unqualified ARN.
+            return command.publish() ? publisher.publishPending(latest) : latest;
         } finally {
             codeLock.unlock();
         }
     }
 
-    private static String publishNotSupported() {
-        return "Publish=true is not supported yet: Hearth does not publish function versions yet."
-                + " Create or update the function without Publish.";
+    /** Code plus layers must fit AWS's unzipped limit; measured before anything is stored. */
+    private void checkSizeWithLayers(byte[] zip, FunctionConfig config) {
+        if (!config.layers().isEmpty()) {
+            LayerRules.checkCombinedSize(code.inspect(zip).unzippedSize(), config.layers());
+        }
     }
 
     /** The zip bytes of a code input, or AWS's error for a source Hearth does not take. */
@@ -136,9 +149,14 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     @Override
     public FunctionView get(String functionName, Optional<String> qualifier) {
         Resolved r = resolve(functionName, qualifier);
-        FunctionVersion version = load(r);
+        Optional<String> alias = r.qualifier().filter(q -> Qualifiers.kindOf(q) == Qualified.Kind.ALIAS);
+        // An alias reads as the version it points to, under the alias's ARN.
+        FunctionVersion version = load(alias.isEmpty() ? r : new Resolved(r.name(),
+                Optional.of(store.findAlias(r.name(), alias.get()).map(FunctionStore.AliasRow::functionVersion)
+                        .orElseThrow(() -> LambdaException.notFound("Function not found: "
+                                + arns.function(r.name(), alias.get()))))));
         Map<String, String> tags = store.tags(r.name()).orElseGet(Map::of);
-        return new FunctionView(version, r.qualifier().isPresent(), tags);
+        return new FunctionView(version, r.qualifier().isPresent(), tags, alias);
     }
 
     @Override
@@ -185,6 +203,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
         Resolved r = resolveUnqualifiedForUpdate(command.functionName());
         FunctionVersion current = loadForUpdate(r, command.revisionId());
         FunctionConfig config = rules.forUpdate(current.config(), command.settings());
+        LayerRules.checkCombinedSize(current.code().unzippedSize(), config.layers());
         FunctionVersion next = current.updated(config, current.code(), phaseAfterChange(current), ids.revisionId(),
                 clock.millis());
         commitUpdate(r, current, next, command.revisionId());
@@ -194,9 +213,6 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     @Override
     public FunctionVersion updateCode(Commands.UpdateCode command) {
         Resolved r = resolveUnqualifiedForUpdate(command.functionName());
-        if (command.publish()) {
-            throw LambdaException.invalidParameter(publishNotSupported());
-        }
         if (command.architectures().isPresent()) {
             FunctionSettings archOnly = new FunctionSettings(Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -213,6 +229,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
         byte[] zip = zipFrom(command.code());
         FunctionConfig config = command.architectures().map(a -> withArchitectures(current.config(), a))
                 .orElse(current.config());
+        checkSizeWithLayers(zip, config);
         if (command.dryRun()) {
             CodeArtifact artifact = code.inspect(zip);
             return current.updated(config, artifact, phaseAfterChange(current), current.revisionId(),
@@ -224,7 +241,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
             FunctionVersion next = current.updated(config, artifact, phaseAfterChange(current), ids.revisionId(),
                     clock.millis());
             commitUpdate(r, current, next, command.revisionId());
-            return next;
+            return command.publish() ? publisher.publishPending(next) : next;
         } finally {
             codeLock.unlock();
         }
@@ -309,16 +326,35 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
             if (store.findVersion(r.name(), FunctionVersion.LATEST).isEmpty()) {
                 throw LambdaException.notFound("Function not found: " + arns.function(r.name()));
             }
-            if (q.chars().allMatch(Character::isDigit)) {
-                return; // as on AWS, deleting a version that does not exist succeeds
+            if (!Qualifiers.isVersionNumber(q)) {
+                throw LambdaException.invalidParameter("Deletion of aliases is not currently supported.");
             }
-            throw LambdaException.notFound("Function not found: " + arns.function(r.name(), q));
+            deleteVersion(r.name(), q);
+            return;
         }
         codeLock.lock();
         try {
-            List<String> orphaned = store.deleteFunction(r.name())
+            store.deleteFunction(r.name())
                     .orElseThrow(() -> LambdaException.notFound("Function not found: " + arns.function(r.name())));
-            orphaned.forEach(code::delete);
+            // The function's orphaned code, and also layer code it held the last reference to (a deleted
+            // layer version's), which the store's orphan list cannot know about.
+            references.collect();
+        } finally {
+            codeLock.unlock();
+        }
+    }
+
+    /** Deletes one published version; as on AWS, deleting a version that does not exist succeeds. */
+    private void deleteVersion(String name, String version) {
+        codeLock.lock();
+        try {
+            FunctionStore.VersionDeletion result = store.deleteVersion(name, version);
+            if (!result.referencingAliases().isEmpty()) {
+                throw LambdaException.conflict("Unable to delete version because the following aliases reference it: ["
+                        + String.join(", ", result.referencingAliases()) + "]");
+            }
+            // Collected, not deleted one by one: an orphaned zip may also be a layer's, or hold a layer's code.
+            references.collect();
         } finally {
             codeLock.unlock();
         }
@@ -409,7 +445,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     @Override
     public AccountUsage usage() {
         FunctionStore.Usage u = store.usage();
-        return new AccountUsage(u.functionCount(), u.totalCodeSize());
+        return new AccountUsage(u.functionCount(), u.totalCodeSize() + references.layerCodeSize());
     }
 
     @Override
@@ -422,13 +458,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
 
     @Override
     public void recover() {
-        codeLock.lock();
-        try {
-            code.clearScratch();
-            code.retainOnly(store.referencedCode());
-        } finally {
-            codeLock.unlock();
-        }
+        references.recover();
         for (FunctionStore.VersionRow row : store.allVersions()) {
             if (FunctionDocuments.fromRow(row).phase().isBusy()) {
                 activator.activate(row.functionName(), row.version());
@@ -443,39 +473,15 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     }
 
     private Resolved resolve(String functionName, Optional<String> qualifierParam) {
-        FunctionRef ref = Validation.functionName(functionName, FunctionRef.Form.NAMESPACED);
-        checkReachable(ref);
-        Optional<String> qualifier = qualifierParam.filter(q -> !q.isEmpty());
-        qualifier.ifPresent(DefaultFunctionRegistry::checkQualifier);
-        if (ref.qualifier().isPresent() && qualifier.isPresent() && !ref.qualifier().equals(qualifier)) {
-            throw LambdaException.invalidParameter(
-                    "The derived qualifier from the function name does not match the specified qualifier.");
-        }
-        return new Resolved(ref.name(), ref.qualifier().or(() -> qualifier));
-    }
-
-    private static void checkQualifier(String qualifier) {
-        Validation v = new Validation();
-        if (qualifier.length() > 128) {
-            v.fail(qualifier, "qualifier", "Member must have length less than or equal to 128");
-        } else if (!qualifier.matches("(|[a-zA-Z0-9$_-]+)")) {
-            v.fail(qualifier, "qualifier", Validation.patternConstraint("(|[a-zA-Z0-9$_-]+)"));
-        }
-        v.throwIfFailed();
+        Qualifiers.Named named = names.resolve(functionName, qualifierParam);
+        return new Resolved(named.name(), named.qualifier());
     }
 
     private void checkReachable(FunctionRef ref) {
-        ref.region().filter(r -> !r.equals(arns.region())).ifPresent(r -> {
-            throw LambdaException.notFound("Functions from '" + r + "' are not reachable in this region ('"
-                    + arns.region() + "')");
-        });
-        ref.accountId().filter(a -> !a.equals(arns.accountId())).ifPresent(a -> {
-            throw LambdaException.notFound("Function not found: arn:aws:lambda:" + arns.region() + ":" + a
-                    + ":function:" + ref.name());
-        });
+        names.checkReachable(ref);
     }
 
-    /** Loads the version a resolved name points at; only {@code $LATEST} exists until versions are published. */
+    /** Loads the version ({@code $LATEST} or a number) a resolved name points at. */
     private FunctionVersion load(Resolved r) {
         String version = r.qualifier().orElse(FunctionVersion.LATEST);
         return store.findVersion(r.name(), version).map(FunctionDocuments::fromRow).orElseThrow(() ->

@@ -14,14 +14,15 @@ public final class Registries {
     }
 
     /** The control plane and its in-memory directory for the data plane, sharing one cached store. */
-    public record Parts(FunctionRegistry registry, FunctionDirectory directory) {
+    public record Parts(FunctionRegistry registry, FunctionDirectory directory, VersionRegistry versions) {
     }
 
     public static Parts create(FunctionStore store, CodeStore code, Arns arns, Ids ids, Clock clock,
                                Executor background) {
         CachingFunctionStore cached = new CachingFunctionStore(store);
+        Publisher publisher = new Publisher(cached, new FunctionActivator(cached, code, ids, background), ids, clock);
         return new Parts(new DefaultFunctionRegistry(cached, code, arns, ids, clock, background),
-                new MemoryFunctionDirectory(cached, arns));
+                new MemoryFunctionDirectory(cached, arns), new DefaultVersionRegistry(cached, publisher, arns, ids));
     }
 
     /** The control plane alone (tests that need no invocations). */
