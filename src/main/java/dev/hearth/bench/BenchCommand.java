@@ -64,7 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
      * the cold starts for the CPU.
      */
     static List<Measurement> measurements() {
-        return List.of(new PlatformOverhead(), new WarmLatency(), new ColdStart(), new WarmThroughput());
+        return List.of(new PlatformOverhead(), new WarmLatency(), new ColdStart(), new WarmThroughput(),
+                new EnvironmentBurst(), new ControlPlane());
     }
 
     @Override
@@ -76,8 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             List<Row> rows = new ArrayList<>();
             Map<String, Object> facts;
-            try (Node node = Node.start(HearthConfig.defaults(work.resolve("data")).withPort(0), Clock.systemUTC(),
-                    Ids.random(), InProcessLauncher::new);
+            try (Node node = Node.start(nodeConfig(work), Clock.systemUTC(), Ids.random(), InProcessLauncher::new);
                  EchoServer echo = EchoServer.start();
                  HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                          .connectTimeout(Duration.ofSeconds(10)).build()) {
@@ -153,6 +153,16 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return new Outcome(rows, stuck);
+    }
+
+    /**
+     * The bench node: defaults, an ephemeral port, and a memory budget no row reaches. The budget counts
+     * MemorySize (1769 MB per throughput environment, 128 MB per burst environment), not what the
+     * no-op functions use; the density row measures what they really take.
+     */
+    static HearthConfig nodeConfig(Path work) {
+        HearthConfig defaults = HearthConfig.defaults(work.resolve("data")).withPort(0);
+        return defaults.withConcurrency(defaults.concurrency().withMemoryBudgetMb(1L << 30));
     }
 
     private static Optional<SandboxBaseline> sandbox(Path work, Plan plan, PrintStream progress) {

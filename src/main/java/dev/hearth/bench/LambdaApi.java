@@ -66,6 +66,10 @@ final class LambdaApi {
         return call("POST", "/2015-03-31/functions", body, 201);
     }
 
+    URI endpoint() {
+        return endpoint;
+    }
+
     JsonNode getConfiguration(String name) throws IOException, InterruptedException {
         return call("GET", fn(name) + "/configuration", null, 200);
     }

@@ -57,6 +57,17 @@ final class NoOpCode {
         }
     }
 
+    /** The no-op Python function plus a file of {@code padding} (random bytes: a zip of about that size). */
+    static byte[] pythonWithPadding(byte[] padding) throws IOException {
+        return zip(List.of(new Entry("app.py", "def handler(event, context):\n    return event\n"),
+                new Entry("padding.bin", padding)));
+    }
+
+    /** A zip of one text file. */
+    static byte[] zip(String name, String text) throws IOException {
+        return zip(List.of(new Entry(name, text)));
+    }
+
     static byte[] node() throws IOException {
         return zip(List.of(new Entry("index.js", "exports.handler = async (event) => event;\n")));
     }

@@ -15,15 +15,21 @@ import java.time.Duration;
  * @param coldRepetitions    cold starts per runtime (and launches per baseline)
  * @param memoryMb           MemorySize of the benchmark functions, and the memory (hence CPU share) of
  *                           the in-sandbox baselines
+ * @param createRepetitions  timed CreateFunction calls with a 1 MB zip
+ * @param controlPlaneFunctions functions that exist while GetFunction and ListFunctions are timed
+ * @param controlPlaneReads  timed requests per control-plane read repetition
+ * @param burstEnvironments  environments started at once by the creation-rate row, left idle for density
  */
 record Plan(int repetitions, int warmUpInvokes, int invokesPerRep, int clients, Duration throughputWindow,
-            Duration throughputWarmUp, int coldRepetitions, int memoryMb) {
+            Duration throughputWarmUp, int coldRepetitions, int memoryMb, int createRepetitions,
+            int controlPlaneFunctions, int controlPlaneReads, int burstEnvironments) {
 
     static Plan full(int memoryMb) {
-        return new Plan(5, 2000, 2000, 16, Duration.ofSeconds(5), Duration.ofSeconds(3), 10, memoryMb);
+        return new Plan(5, 2000, 2000, 16, Duration.ofSeconds(5), Duration.ofSeconds(3), 10, memoryMb, 20, 1000, 500,
+                500);
     }
 
     static Plan quick(int memoryMb) {
-        return new Plan(3, 300, 300, 16, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, memoryMb);
+        return new Plan(3, 300, 300, 16, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, memoryMb, 5, 200, 100, 50);
     }
 }

@@ -116,6 +116,12 @@ final class Report {
         if (Row.MS.equals(unit)) {
             return "p50 " + duration(value) + (p99.isPresent() ? "  p99 " + duration(p99.getAsDouble()) : "");
         }
+        if (Row.MB.equals(unit)) {
+            return String.format(Locale.ROOT, "%,.0f MB", value);
+        }
+        if (Row.COUNT.equals(unit)) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
         return String.format(Locale.ROOT, "%,.0f/s", value);
     }
 

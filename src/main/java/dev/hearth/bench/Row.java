@@ -25,6 +25,10 @@ public record Row(String name, String unit, double value, OptionalDouble p50, Op
 
     public static final String MS = "ms";
     public static final String PER_SECOND = "1/s";
+    /** Memory, in MiB. */
+    public static final String MB = "MB";
+    /** A plain count (threads, processes). */
+    public static final String COUNT = "count";
 
     /** A latency row: headline p50, with p99s on both sides. */
     static Row latency(String name, Stats.Summary figure, String baselineName, Stats.Summary baseline) {
@@ -36,6 +40,12 @@ public record Row(String name, String unit, double value, OptionalDouble p50, Op
     static Row rate(String name, double value, String baselineName, double baseline, int repetitions) {
         return new Row(name, PER_SECOND, value, OptionalDouble.empty(), OptionalDouble.empty(), baselineName, baseline,
                 OptionalDouble.empty(), repetitions, Optional.empty());
+    }
+
+    /** A single figure (memory, a count) beside its baseline, lower is better. */
+    static Row amount(String name, String unit, double value, String baselineName, double baseline) {
+        return new Row(name, unit, value, OptionalDouble.empty(), OptionalDouble.empty(), baselineName, baseline,
+                OptionalDouble.empty(), 1, Optional.empty());
     }
 
     static Row failed(String name, String unit, String baselineName, String error) {

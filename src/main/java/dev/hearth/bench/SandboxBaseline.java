@@ -8,6 +8,7 @@ import dev.hearth.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,47 @@ final class SandboxBaseline implements AutoCloseable {
             return elapsed;
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException(interpreter.baselineName() + " in the sandbox did not exit: " + e, e);
+        }
+    }
+
+    /**
+     * Sandboxes started per second when {@code n} do-nothing commands are launched {@code parallel} at a
+     * time, each to its exit: the rate the sandbox and interpreter alone allow.
+     */
+    double launchRate(Interpreter interpreter, int n, int parallel) throws InterruptedException {
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(parallel);
+        AtomicInteger failures = new AtomicInteger();
+        long t0 = System.nanoTime();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                slots.acquire();
+                threads.submit(() -> {
+                    try {
+                        timeToExit(interpreter);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " of " + n + " sandboxed " + interpreter.baselineName()
+                    + " launches failed");
+        }
+        return n / seconds;
+    }
+
+    /** PSS of one idle interpreter ({@code python3 -c 'import time; time.sleep(60)'}) in a sandbox, in bytes. */
+    long idlePssBytes(Interpreter python) throws IOException, InterruptedException {
+        SandboxSpec spec = new SandboxSpec("hearth-bench-" + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet(),
+                List.of(python.executable().toString(), "-c", "import time; time.sleep(60)"), Interpreter.BASELINE_ENV,
+                emptyTask, emptyRuntime, Optional.empty(), python.extraReadOnly(), TMP_MB, memoryMb, PID_LIMIT);
+        try (Sandbox sandbox = launcher.launch(spec)) {
+            Thread.sleep(500);
+            return ProcessMemory.pssOfTree(sandbox.pid());
         }
     }
 

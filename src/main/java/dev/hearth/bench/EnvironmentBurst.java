@@ -1,0 +1,202 @@
+package dev.hearth.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rows 4 and 5: a burst of {@link Plan#burstEnvironments} concurrent invokes of a Python function that
+ * has no environment yet, each held inside its handler at a barrier (a loopback socket of the harness)
+ * until all have arrived, so every invoke needs an environment of its own. The time until the last one
+ * reaches the barrier gives the creation rate, against sandboxed {@code python3 -c pass} launches 16 at a
+ * time. Once released, the environments sit idle: their process trees' PSS is summed (against N times
+ * one idle sandboxed interpreter), and the node's RSS and thread count are compared with before the burst
+ * (the harness shares the node's JVM, so those include its own small share).
+ */
+final class EnvironmentBurst implements Measurement {
+
+    static final String RATE = "new python environments per second, burst of N";
+    static final String PSS = "PSS of N idle python environments";
+    static final String RSS = "node RSS with N idle environments";
+    static final String THREADS = "node threads with N idle environments";
+    private static final Duration BARRIER_LIMIT = Duration.ofSeconds(120);
+    private static final String HANDLER = """
+            import socket
+
+            def handler(event, context):
+                s = socket.create_connection(("127.0.0.1", event["port"]))
+                s.sendall(b"x")
+                s.recv(1)
+                s.close()
+                return {"ok": True}
+            """;
+
+    @Override
+    public String title() {
+        return "environment burst and density (python)";
+    }
+
+    @Override
+    public List<Row> run(BenchContext ctx) throws Exception {
+        int n = ctx.plan().burstEnvironments();
+        Interpreter python = ctx.interpreters().get("python");
+        SandboxBaseline sandbox = ctx.sandbox().orElseThrow(() -> new IllegalStateException("no sandbox baseline"));
+        if (python == null) {
+            throw new IllegalStateException("no python3 interpreter found");
+        }
+        String name = "bench-burst";
+        ctx.api().createFunction(name, "python3.12", "app.handler", NoOpCode.zip("app.py", HANDLER), 128,
+                (int) BARRIER_LIMIT.toSeconds() + 10);
+        ctx.api().awaitActive(name, Duration.ofSeconds(60));
+        long rssBefore = ProcessMemory.ownRssBytes();
+        long threadsBefore = ProcessMemory.ownThreads();
+
+        double rate;
+        List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+        try (Barrier barrier = new Barrier(n)) {
+            byte[] payload = ("{\"port\":" + barrier.port() + "}").getBytes(StandardCharsets.UTF_8);
+            HttpRequest invoke = ctx.api().invokeRequest(name, payload, false);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                calls.add(ctx.http().sendAsync(invoke, HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            boolean all = barrier.awaitAll(BARRIER_LIMIT);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (!all) {
+                throw new IllegalStateException("only " + barrier.arrived() + " of " + n + " environments reached the"
+                        + " barrier within " + BARRIER_LIMIT.toSeconds() + " s" + firstFailure(calls));
+            }
+            rate = n / seconds;
+        }
+        int failed = 0;
+        for (CompletableFuture<HttpResponse<byte[]>> call : calls) {
+            HttpResponse<byte[]> r = call.get(60, TimeUnit.SECONDS);
+            failed += LambdaApi.succeeded(r) ? 0 : 1;
+        }
+        Thread.sleep(1000); // let every environment finish its post-invoke bookkeeping and go idle
+        long pss = ProcessMemory.pssOfDescendants();
+        long rssAfter = ProcessMemory.ownRssBytes();
+        long threadsAfter = ProcessMemory.ownThreads();
+
+        double baselineRate = sandbox.launchRate(python, n, 16);
+        long onePss = sandbox.idlePssBytes(python);
+        ctx.api().deleteFunction(name);
+
+        String label = "" + n;
+        Row rateRow = Row.rate(RATE.replace("N", label), rate, "sandboxed " + python.baselineName() + ", 16 at a time",
+                baselineRate, 1);
+        if (failed > 0) {
+            rateRow = WarmLatency.withFailures(rateRow, new RequestLoop.Failures(failed, "an invoke of the burst failed"), n);
+        }
+        return List.of(rateRow,
+                Row.amount(PSS.replace("N", label), Row.MB, mb(pss), label + " × one idle sandboxed python3", mb(onePss) * n),
+                Row.amount(RSS.replace("N", label), Row.MB, mb(rssAfter), "before the burst", mb(rssBefore)),
+                Row.amount(THREADS.replace("N", label), Row.COUNT, threadsAfter, "before the burst", threadsBefore));
+    }
+
+    @Override
+    public List<Row> failedRows(String error) {
+        return List.of(Row.failed(RATE, Row.PER_SECOND, "sandboxed python3 -c pass", error),
+                Row.failed(PSS, Row.MB, "one idle sandboxed python3 × N", error),
+                Row.failed(RSS, Row.MB, "before the burst", error),
+                Row.failed(THREADS, Row.COUNT, "before the burst", error));
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static String firstFailure(List<CompletableFuture<HttpResponse<byte[]>>> calls) {
+        for (CompletableFuture<HttpResponse<byte[]>> call : calls) {
+            HttpResponse<byte[]> r = call.getNow(null);
+            if (r != null && !LambdaApi.succeeded(r)) {
+                return "; first failure: " + LambdaApi.describe(r);
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The handlers' meeting point: each connects and sends one byte; once {@code expected} have arrived
+     * (or on close) every connection gets a byte back, releasing the handlers.
+     */
+    private static final class Barrier implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> waiting = new ArrayList<>();
+        private final CountDownLatch all;
+        private final Thread acceptor;
+
+        Barrier(int expected) throws IOException {
+            this.server = new ServerSocket(0, 1024, java.net.InetAddress.getLoopbackAddress());
+            this.all = new CountDownLatch(expected);
+            this.acceptor = Thread.ofVirtual().name("bench-barrier").start(this::accept);
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> arrive(s));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void arrive(Socket s) {
+            try {
+                InputStream in = s.getInputStream();
+                if (in.read() < 0) {
+                    s.close();
+                    return;
+                }
+                synchronized (waiting) {
+                    waiting.add(s);
+                }
+                all.countDown();
+            } catch (IOException e) {
+                // a handler that went away before arriving is simply not counted
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        long arrived() {
+            synchronized (waiting) {
+                return waiting.size();
+            }
+        }
+
+        boolean awaitAll(Duration limit) throws InterruptedException {
+            return all.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            acceptor.interrupt();
+            synchronized (waiting) {
+                for (Socket s : waiting) {
+                    try (s) {
+                        s.getOutputStream().write('x');
+                    } catch (IOException e) {
+                        // the handler is gone; its invoke reports it
+                    }
+                }
+                waiting.clear();
+            }
+        }
+    }
+}
