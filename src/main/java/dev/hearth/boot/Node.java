@@ -1,10 +1,8 @@
 package dev.hearth.boot;
 
-import dev.hearth.api.AliasRoutes;
 import dev.hearth.api.HttpApi;
 import dev.hearth.api.InvokeRoutes;
 import dev.hearth.api.LambdaRoutes;
-import dev.hearth.api.VersionRoutes;
 import dev.hearth.api.LogsRoutes;
 import dev.hearth.config.HearthConfig;
 import dev.hearth.core.Arns;
@@ -130,9 +128,7 @@ public final class Node implements AutoCloseable {
         LambdaRoutes lambda = new LambdaRoutes(functions, arns, clock, config.publicUrl());
         InvokeRoutes invoke = new InvokeRoutes(router);
         LogsRoutes cloudWatchLogs = new LogsRoutes(logGroups, arns);
-        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table())
-                .plus(new VersionRoutes(registry.versions(), arns).table())
-                .plus(new AliasRoutes(registry.versions(), arns).table()).plus(cloudWatchLogs.table()), ids,
+        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table()).plus(cloudWatchLogs.table()), ids,
                 virtualThreads));
         try {
             port = api.listen(config.host(), config.port());

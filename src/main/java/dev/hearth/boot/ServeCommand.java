@@ -48,13 +48,33 @@ final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     long keepAliveSeconds;
 
+    @Option(names = "--log-disk-cap-mb", defaultValue = "${env:HEARTH_LOG_DISK_CAP_MB:-2048}",
+            description = "Most disk function logs may take, in MB; the oldest streams are deleted first beyond it"
+                    + " (env HEARTH_LOG_DISK_CAP_MB, default ${DEFAULT-VALUE}).")
+    long logDiskCapMb;
+
+    @Option(names = "--account-concurrency", defaultValue = "${env:HEARTH_ACCOUNT_CONCURRENCY:-1000}",
+            description = "Concurrent executions shared by all functions, as AWS's account limit"
+                    + " (env HEARTH_ACCOUNT_CONCURRENCY, default ${DEFAULT-VALUE}).")
+    int accountConcurrency;
+
+    @Option(names = "--memory-budget-mb", defaultValue = "${env:HEARTH_MEMORY_BUDGET_MB:-0}",
+            description = "MemorySize all execution environments together may take, in MB (env"
+                    + " HEARTH_MEMORY_BUDGET_MB; default 0: three quarters of the machine's memory).")
+    long memoryBudgetMb;
+
+    @Option(names = "--scale-up-per-10s", defaultValue = "${env:HEARTH_SCALE_UP_PER_10S:-1000}",
+            description = "New execution environments a function may start per 10 seconds, as AWS's scaling rate"
+                    + " (env HEARTH_SCALE_UP_PER_10S, default ${DEFAULT-VALUE}).")
+    int scaleUpPerTenSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         HearthConfig config;
         try {
             config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl,
-                    Duration.ofSeconds(keepAliveSeconds), ConcurrencyConfig.defaults(), AsyncConfig.defaults(),
-                    LogConfig.defaults());
+                    Duration.ofSeconds(keepAliveSeconds), concurrency(), AsyncConfig.defaults(),
+                    LogConfig.defaults().withDiskCapMb(logDiskCapMb));
         } catch (IllegalArgumentException e) {
             System.err.println("hearth: " + e.getMessage());
             return 2;
@@ -74,5 +94,11 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         node.awaitClose();
         return 0;
+    }
+
+    private ConcurrencyConfig concurrency() {
+        ConcurrencyConfig defaults = ConcurrencyConfig.defaults();
+        return new ConcurrencyConfig(accountConcurrency, memoryBudgetMb > 0 ? memoryBudgetMb : defaults.memoryBudgetMb(),
+                scaleUpPerTenSeconds);
     }
 }

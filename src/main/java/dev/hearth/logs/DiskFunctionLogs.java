@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,7 @@ final class DiskFunctionLogs implements FunctionLogs {
     private final BlockingQueue<Entry> queue;
     private final ConcurrentMap<Key, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
     private final Thread writer;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
@@ -163,6 +165,46 @@ final class DiskFunctionLogs implements FunctionLogs {
         return dropped.get();
     }
 
+    @Override
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    @Override
+    public void deleteStream(String logGroup, String streamName) {
+        runOnWriter(new Delete(logGroup, Optional.of(streamName), new CompletableFuture<>()));
+    }
+
+    @Override
+    public void deleteGroup(String logGroup) {
+        runOnWriter(new Delete(logGroup, Optional.empty(), new CompletableFuture<>()));
+    }
+
+    /**
+     * Deletes on the writer thread, which owns the open files: a file deleted under an open writer would
+     * keep taking appends into an unlinked inode, and its space would not come back until it is closed.
+     */
+    private void runOnWriter(Delete delete) {
+        synchronized (lifecycle) {
+            if (closed) {
+                deleteFiles(delete.group(), delete.stream());
+                return;
+            }
+            enqueue(delete);
+        }
+        delete.done().join();
+    }
+
+    private void deleteFiles(String group, Optional<String> stream) {
+        Path target = stream.map(s -> LogFiles.streamFile(logsDir, group, s))
+                .orElse(logsDir.resolve(LogFiles.encode(group)));
+        try {
+            LogFiles.deleteRecursively(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + target, e);
+        }
+    }
+
     private record Key(String group, String stream) {
     }
 
@@ -176,6 +218,10 @@ final class DiskFunctionLogs implements FunctionLogs {
     }
 
     private record Barrier(CompletableFuture<Void> done) implements Entry {
+    }
+
+    /** Deletes one stream, or the whole group when {@code stream} is empty. */
+    private record Delete(String group, Optional<String> stream, CompletableFuture<Void> done) implements Entry {
     }
 
     private record Stop() implements Entry {
@@ -251,6 +297,7 @@ final class DiskFunctionLogs implements FunctionLogs {
                     flushDirty();
                     barrier.done().complete(null);
                 }
+                case Delete delete -> delete(delete);
                 case Stop stop -> {
                     noticeAllDrops();
                     flushDirty();
@@ -274,8 +321,29 @@ final class DiskFunctionLogs implements FunctionLogs {
             try {
                 w.append(line);
                 markDirty(w);
+                // Characters, not bytes: close enough to tell the janitor that a sweep is due.
+                bytesWritten.addAndGet(line.length());
             } catch (IOException e) {
                 LOG.warn("cannot write to log stream {} {}: {}", stream.logGroup(), stream.streamName(), e.toString());
+            }
+        }
+
+        private void delete(Delete delete) {
+            flushDirty();
+            var it = open.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                Key key = e.getKey().key;
+                if (key.group().equals(delete.group()) && delete.stream().map(key.stream()::equals).orElse(true)) {
+                    closeQuietly(e.getValue());
+                    it.remove();
+                }
+            }
+            try {
+                deleteFiles(delete.group(), delete.stream());
+                delete.done().complete(null);
+            } catch (RuntimeException e) {
+                delete.done().completeExceptionally(e);
             }
         }
 

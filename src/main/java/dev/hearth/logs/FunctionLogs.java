@@ -55,4 +55,16 @@ public interface FunctionLogs extends AutoCloseable {
 
     /** Events dropped since start because the writer's queue was full (or the store was closed). */
     long droppedEvents();
+
+    /** About how many bytes the writer has written since start (a cheap trigger for the disk cap). */
+    long bytesWritten();
+
+    /**
+     * Deletes one stream's file, after closing the writer's handle on it; blocks until done (call from a
+     * virtual thread, never an event loop). An environment still appending to it starts a new file.
+     */
+    void deleteStream(String logGroup, String streamName);
+
+    /** Deletes a group's directory with all its streams; blocks as {@link #deleteStream} does. */
+    void deleteGroup(String logGroup);
 }

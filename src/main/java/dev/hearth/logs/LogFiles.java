@@ -69,6 +69,21 @@ final class LogFiles {
         return Optional.of(bytes.toString(StandardCharsets.UTF_8));
     }
 
+    /** Deletes a file, or a directory with everything under it; nothing to do when it is missing. */
+    static void deleteRecursively(Path target) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (java.nio.file.Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = java.nio.file.Files.list(target)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        java.nio.file.Files.deleteIfExists(target);
+    }
+
     /** {@code {"t":<millis>,"m":"<message>"}} followed by a newline, into {@code out}. */
     static void appendJsonLine(StringBuilder out, long timestampMillis, String message) {
         out.append("{\"t\":").append(timestampMillis).append(",\"m\":\"");
