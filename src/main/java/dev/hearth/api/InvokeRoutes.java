@@ -1,5 +1,6 @@
 package dev.hearth.api;
 
+import dev.hearth.async.AsyncInvocations;
 import dev.hearth.core.LambdaException;
 import dev.hearth.invoke.InvocationCall;
 import dev.hearth.invoke.InvocationResult;
@@ -17,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The Invoke operation at AWS's path, answering on the event loop: headers in, the router's result
  * out with {@code X-Amz-Executed-Version}, {@code X-Amz-Function-Error} and {@code X-Amz-Log-Result}.
+ * {@code Event} invocations, and the legacy InvokeAsync operation, go to the durable async queue and are
+ * answered 202 once the event is stored; the request id in {@code x-amzn-RequestId} is the one the
+ * function sees.
  */
 public final class InvokeRoutes {
 
@@ -24,16 +28,24 @@ public final class InvokeRoutes {
     static final long INVOKE_REQUEST_LIMIT = 6_291_456L;
     /** AWS's limit on the base64 client context header. */
     static final int MAX_CLIENT_CONTEXT = 3583;
+    /** The legacy InvokeAsync operation's request limit (256 KB, as its documentation says). */
+    static final long INVOKE_ASYNC_REQUEST_LIMIT = 262_144L;
+    private static final byte[] INVOKE_ASYNC_ACCEPTED = "{\"Status\":202}".getBytes(StandardCharsets.UTF_8);
 
     private final InvocationRouter router;
+    private final AsyncInvocations async;
 
-    public InvokeRoutes(InvocationRouter router) {
+    public InvokeRoutes(InvocationRouter router, AsyncInvocations async) {
         this.router = router;
+        this.async = async;
     }
 
     public RouteTable table() {
-        return new RouteTable(List.of(Route.async("POST", "/2015-03-31/functions/{FunctionName}/invocations",
-                "InvokeFunction", INVOKE_REQUEST_LIMIT, this::invoke)));
+        return new RouteTable(List.of(
+                Route.async("POST", "/2015-03-31/functions/{FunctionName}/invocations", "InvokeFunction",
+                        INVOKE_REQUEST_LIMIT, this::invoke),
+                Route.async("POST", "/2014-11-13/functions/{FunctionName}/invoke-async", "InvokeAsync",
+                        INVOKE_ASYNC_REQUEST_LIMIT, this::invokeAsync)));
     }
 
     private CompletableFuture<ApiResponse> invoke(ApiRequest r) {
@@ -45,7 +57,18 @@ public final class InvokeRoutes {
         InvocationCall call = new InvocationCall(r.requestId(), r.pathParam("FunctionName"), r.queryParam("Qualifier"),
                 type, tail, r.body(), r.header("x-amz-client-context").map(InvokeRoutes::clientContext),
                 r.header("x-amzn-trace-id"));
+        if (type == InvocationType.EVENT) {
+            return async.accept(call).thenApply(requestId -> ApiResponse.empty(202));
+        }
         return router.invoke(call).thenApply(InvokeRoutes::response);
+    }
+
+    /** The deprecated InvokeAsync: an Event invocation of the function (no qualifier parameter), 202 {"Status":202}. */
+    private CompletableFuture<ApiResponse> invokeAsync(ApiRequest r) {
+        InvocationCall call = new InvocationCall(r.requestId(), r.pathParam("FunctionName"), Optional.empty(),
+                InvocationType.EVENT, false, r.body(), Optional.empty(), Optional.empty());
+        return async.accept(call).thenApply(requestId ->
+                ApiResponse.bytes(202, INVOKE_ASYNC_ACCEPTED, "application/json"));
     }
 
     private static ApiResponse response(InvocationResult result) {

@@ -1,9 +1,16 @@
 package dev.hearth.boot;
 
+import dev.hearth.api.AliasRoutes;
+import dev.hearth.api.EventInvokeConfigRoutes;
 import dev.hearth.api.HttpApi;
+import dev.hearth.api.MetricsRoutes;
+import dev.hearth.api.ConcurrencyRoutes;
 import dev.hearth.api.InvokeRoutes;
 import dev.hearth.api.LambdaRoutes;
+import dev.hearth.api.VersionRoutes;
 import dev.hearth.api.LogsRoutes;
+import dev.hearth.async.AsyncInvocations;
+import dev.hearth.async.AsyncMetrics;
 import dev.hearth.config.HearthConfig;
 import dev.hearth.core.Arns;
 import dev.hearth.core.Ids;
@@ -13,7 +20,10 @@ import dev.hearth.invoke.InvocationRouter;
 import dev.hearth.logs.FunctionLogs;
 import dev.hearth.logs.LogGroups;
 import dev.hearth.logs.LogJanitor;
+import dev.hearth.metrics.NodeMetrics;
 import dev.hearth.pool.EnvironmentPool;
+import dev.hearth.registry.ConcurrencyRegistry;
+import dev.hearth.registry.EventInvokeConfigs;
 import dev.hearth.registry.FunctionRegistry;
 import dev.hearth.registry.Registries;
 import dev.hearth.runtimes.ManagedRuntimes;
@@ -98,7 +108,8 @@ public final class Node implements AutoCloseable {
         CodeStore code = new CodeStore(root.resolve("code"));
         ExecutorService virtualThreads = own(Executors.newVirtualThreadPerTaskExecutor());
         Arns arns = new Arns(config.region(), config.accountId());
-        Registries.Parts registry = Registries.create(Stores.functions(db), code, arns, ids, clock, virtualThreads);
+        Registries.Parts registry = Registries.create(Stores.functions(db), Stores.layers(db), code, arns, ids, clock,
+                virtualThreads);
         FunctionRegistry functions = registry.registry();
         functions.recover();
 
@@ -120,15 +131,33 @@ public final class Node implements AutoCloseable {
         EnvironmentSettings settings = EnvironmentSettings.defaults(root.resolve("environments"), virtualThreads)
                 .withRegion(config.region(), config.accountId());
         EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings));
-        EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx));
+        EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx,
+                config.concurrency().memoryBudgetMb(), config.concurrency().scaleUpPerTenSeconds()));
         registry.directory().addListener((name, version, now) ->
                 pool.retire(name, version, now.map(InvocationRouter::poolKey)));
-        InvocationRouter router = InvocationRouter.create(registry.directory(), pool, code, arns, clock);
+        ConcurrencyRegistry concurrency = ConcurrencyRegistry.create(Stores.concurrency(db), registry.directory(), arns,
+                config.concurrency().accountLimit(), clock);
+        InvocationRouter router = InvocationRouter.create(registry.directory(), pool, code, arns, clock, concurrency);
+        own(InvocationRouter.provision(router, concurrency, registry.directory(), pool));
+        concurrency.recover();
 
-        LambdaRoutes lambda = new LambdaRoutes(functions, arns, clock, config.publicUrl());
-        InvokeRoutes invoke = new InvokeRoutes(router);
+        LambdaRoutes lambda = new LambdaRoutes(functions, arns, clock, config.publicUrl(), concurrency);
+        // Async invocation: started after the router, closed before the pool (closing leaves in-flight
+        // events leased in the store; the next start runs them again).
+        EventInvokeConfigs eventInvokeConfigs = EventInvokeConfigs.create(registry.directory(),
+                Stores.eventInvokeConfigs(db), arns, clock);
+        AsyncInvocations async = own(AsyncInvocations.create(Stores.eventQueue(db), router, registry.directory(),
+                eventInvokeConfigs, arns, ids, clock, virtualThreads, config.async()));
+        async.start();
+        NodeMetrics metrics = NodeMetrics.create();
+        AsyncMetrics.bind(metrics, async);
+        InvokeRoutes invoke = new InvokeRoutes(router, async);
         LogsRoutes cloudWatchLogs = new LogsRoutes(logGroups, arns);
-        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table()).plus(cloudWatchLogs.table()), ids,
+        HttpApi api = own(new HttpApi(vertx, lambda.table().plus(invoke.table())
+                .plus(new ConcurrencyRoutes(concurrency).table())
+                .plus(new VersionRoutes(registry.versions(), arns).table())
+                .plus(new AliasRoutes(registry.versions(), arns).table())
+                .plus(new EventInvokeConfigRoutes(eventInvokeConfigs).table()).plus(new MetricsRoutes(metrics).table()).plus(cloudWatchLogs.table()), ids,
                 virtualThreads));
         try {
             port = api.listen(config.host(), config.port());
