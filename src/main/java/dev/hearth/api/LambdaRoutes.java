@@ -8,6 +8,7 @@ import dev.hearth.core.ErrorCode;
 import dev.hearth.core.LambdaException;
 import dev.hearth.core.Validation;
 import dev.hearth.registry.AccountUsage;
+import dev.hearth.registry.ConcurrencySettings;
 import dev.hearth.registry.FunctionPage;
 import dev.hearth.registry.FunctionRegistry;
 import dev.hearth.registry.FunctionVersion;
@@ -32,18 +33,24 @@ public final class LambdaRoutes {
     /** The limit for every other control-plane request. */
     static final long DEFAULT_REQUEST_LIMIT = 6L * 1024 * 1024;
 
-    /** Account limits AWS reports; the concurrency figures are AWS's defaults. */
+    /** Account limits AWS reports; the concurrency figures come from the node's configuration. */
     static final long TOTAL_CODE_SIZE_LIMIT = 80_530_636_800L;
     static final long CODE_SIZE_UNZIPPED = 262_144_000L;
     static final long CODE_SIZE_ZIPPED = 52_428_800L;
-    static final int CONCURRENT_EXECUTIONS = 1000;
 
     private final FunctionRegistry registry;
     private final FunctionJson json;
     private final CodeLinks links;
     private final String publicUrl;
+    private final ConcurrencySettings concurrency;
 
     public LambdaRoutes(FunctionRegistry registry, Arns arns, Clock clock, String publicUrl) {
+        this(registry, arns, clock, publicUrl, dev.hearth.invoke.InvocationRouter.Unlimited.DEFAULT);
+    }
+
+    public LambdaRoutes(FunctionRegistry registry, Arns arns, Clock clock, String publicUrl,
+                        ConcurrencySettings concurrency) {
+        this.concurrency = concurrency;
         this.registry = registry;
         this.json = new FunctionJson(arns);
         this.links = new CodeLinks(clock);
@@ -104,6 +111,8 @@ public final class LambdaRoutes {
         if (!view.tags().isEmpty()) {
             out.set("Tags", json.tags(view.tags()));
         }
+        concurrency.reserved(view.version().functionName()).ifPresent(n ->
+                out.putObject("Concurrency").put("ReservedConcurrentExecutions", n));
         return ApiResponse.json(200, out);
     }
 
@@ -158,8 +167,8 @@ public final class LambdaRoutes {
         limit.put("TotalCodeSize", TOTAL_CODE_SIZE_LIMIT);
         limit.put("CodeSizeUnzipped", CODE_SIZE_UNZIPPED);
         limit.put("CodeSizeZipped", CODE_SIZE_ZIPPED);
-        limit.put("ConcurrentExecutions", CONCURRENT_EXECUTIONS);
-        limit.put("UnreservedConcurrentExecutions", CONCURRENT_EXECUTIONS);
+        limit.put("ConcurrentExecutions", concurrency.accountLimit());
+        limit.put("UnreservedConcurrentExecutions", concurrency.unreservedPool());
         ObjectNode used = out.putObject("AccountUsage");
         used.put("TotalCodeSize", usage.totalCodeSize());
         used.put("FunctionCount", usage.functionCount());

@@ -38,6 +38,21 @@ public interface InvocationRouter {
         return new DefaultInvocationRouter(directory, pool, code, arns, clock, concurrency);
     }
 
+    /**
+     * Keeps the environments of every provisioned concurrency configuration of {@code registry}, started
+     * from {@code router}'s specs, until closed. Attach before {@link dev.hearth.registry.ConcurrencyRegistry#recover} so that
+     * stored configurations are provisioned at start-up.
+     */
+    static AutoCloseable provision(InvocationRouter router, dev.hearth.registry.ConcurrencyRegistry registry,
+                                   FunctionDirectory directory, EnvironmentPool pool) {
+        if (!(router instanceof DefaultInvocationRouter r)) {
+            throw new IllegalArgumentException("provisioning needs the router create() made");
+        }
+        Provisioner provisioner = new Provisioner(registry, directory, pool, r::spec);
+        registry.addProvisionedListener(provisioner::onProvisioned);
+        return provisioner;
+    }
+
     /** The default account limit, nothing reserved. */
     enum Unlimited implements dev.hearth.registry.ConcurrencySettings {
         DEFAULT;
