@@ -68,12 +68,23 @@ final class ServeCommand implements Callable<Integer> {
                     + " (env HEARTH_SCALE_UP_PER_10S, default ${DEFAULT-VALUE}).")
     int scaleUpPerTenSeconds;
 
+    @Option(names = "--async-retry-delay", defaultValue = "${env:HEARTH_ASYNC_RETRY_DELAY:-60}",
+            description = "Seconds before the first retry of a failed asynchronous event; the second waits twice as"
+                    + " long (AWS: about 1 and 2 minutes; decimals allowed; env HEARTH_ASYNC_RETRY_DELAY, default"
+                    + " ${DEFAULT-VALUE}).")
+    double asyncRetryDelaySeconds;
+
+    @Option(names = "--sqs-endpoint", defaultValue = "${env:HEARTH_SQS_ENDPOINT:-}",
+            description = "SQS-compatible endpoint that SQS destinations and dead-letter queues are sent to, e.g."
+                    + " http://127.0.0.1:9324 (env HEARTH_SQS_ENDPOINT; default: none, SQS targets are skipped).")
+    String sqsEndpoint;
+
     @Override
     public Integer call() throws InterruptedException {
         HearthConfig config;
         try {
             config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl,
-                    Duration.ofSeconds(keepAliveSeconds), concurrency(), AsyncConfig.defaults(),
+                    Duration.ofSeconds(keepAliveSeconds), concurrency(), async(),
                     LogConfig.defaults().withDiskCapMb(logDiskCapMb));
         } catch (IllegalArgumentException e) {
             System.err.println("hearth: " + e.getMessage());
@@ -94,6 +105,16 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         node.awaitClose();
         return 0;
+    }
+
+    private AsyncConfig async() {
+        if (!(asyncRetryDelaySeconds >= 0) || asyncRetryDelaySeconds > 86_400) {
+            throw new IllegalArgumentException("--async-retry-delay must be between 0 and 86400 seconds, got "
+                    + asyncRetryDelaySeconds);
+        }
+        return AsyncConfig.defaults()
+                .withRetryBaseDelay(Duration.ofMillis(Math.round(asyncRetryDelaySeconds * 1000)))
+                .withSqsEndpoint(sqsEndpoint == null ? "" : sqsEndpoint);
     }
 
     private ConcurrencyConfig concurrency() {

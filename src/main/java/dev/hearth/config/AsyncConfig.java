@@ -19,6 +19,10 @@ public record AsyncConfig(Duration retryBaseDelay, String sqsEndpoint) {
             throw new IllegalArgumentException("retry delay must not be negative, got " + retryBaseDelay);
         }
         java.util.Objects.requireNonNull(sqsEndpoint, "sqsEndpoint");
+        if (!sqsEndpoint.isEmpty() && !sqsEndpoint.matches("https?://[^/?#\\s]+(/\\S*)?")) {
+            throw new IllegalArgumentException("the SQS endpoint must be an http(s) URL such as"
+                    + " http://127.0.0.1:9324, got '" + sqsEndpoint + "'");
+        }
     }
 
     public static AsyncConfig defaults() {
