@@ -20,15 +20,22 @@ final class CodeLinks {
 
     private final byte[] key = new byte[32];
     private final Clock clock;
+    private final String pathPrefix;
 
     CodeLinks(Clock clock) {
+        this(clock, PATH_PREFIX);
+    }
+
+    /** Links under another path (layer content has its own download route). */
+    CodeLinks(Clock clock, String pathPrefix) {
         this.clock = clock;
+        this.pathPrefix = pathPrefix;
         new SecureRandom().nextBytes(key);
     }
 
     String link(String baseUrl, String sha256Hex) {
         long expires = clock.instant().getEpochSecond() + VALID_SECONDS;
-        return baseUrl + PATH_PREFIX + sha256Hex + "?Expires=" + expires + "&Signature=" + sign(sha256Hex, expires);
+        return baseUrl + pathPrefix + sha256Hex + "?Expires=" + expires + "&Signature=" + sign(sha256Hex, expires);
     }
 
     boolean isValid(String sha256Hex, String expires, String signature) {

@@ -7,6 +7,7 @@ import dev.hearth.api.MetricsRoutes;
 import dev.hearth.api.ConcurrencyRoutes;
 import dev.hearth.api.InvokeRoutes;
 import dev.hearth.api.LambdaRoutes;
+import dev.hearth.api.LayerRoutes;
 import dev.hearth.api.VersionRoutes;
 import dev.hearth.api.LogsRoutes;
 import dev.hearth.async.AsyncInvocations;
@@ -157,6 +158,7 @@ public final class Node implements AutoCloseable {
                 .plus(new ConcurrencyRoutes(concurrency).table())
                 .plus(new VersionRoutes(registry.versions(), arns).table())
                 .plus(new AliasRoutes(registry.versions(), arns).table())
+                .plus(new LayerRoutes(registry.layers(), clock, config.publicUrl()).table())
                 .plus(new EventInvokeConfigRoutes(eventInvokeConfigs).table()).plus(new MetricsRoutes(metrics).table()).plus(cloudWatchLogs.table()), ids,
                 virtualThreads));
         try {

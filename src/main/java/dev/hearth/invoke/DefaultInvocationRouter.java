@@ -176,6 +176,17 @@ final class DefaultInvocationRouter implements InvocationRouter {
         }
     }
 
+    /** The function's layers merged for {@code /opt}, built on the first cold start that needs them; blocking. */
+    private Optional<Path> optDir(FunctionVersion version) {
+        try {
+            return code.layerStacks().optDir(version.config().layers().stream()
+                    .map(FunctionConfig.LayerRef::codeSha256Hex).toList());
+        } catch (IOException e) {
+            throw LambdaException.service("Cannot unpack the layers of " + version.functionName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The environment spec of a function version; blocking (unpacks code the first time). */
     EnvironmentSpec spec(FunctionVersion version, String initializationType) {
         FunctionConfig c = version.config();
@@ -188,7 +199,7 @@ final class DefaultInvocationRouter implements InvocationRouter {
         String arn = arns.function(version.functionName());
         return new EnvironmentSpec(version.functionName(), arn, version.version(), c.runtime().orElse(""),
                 c.handler().orElse(""), c.memorySize(), c.timeout(), c.ephemeralStorage(), c.architectures(),
-                c.environment().orElse(Map.of()), taskDir, Optional.empty(), c.logging().logGroup(),
+                c.environment().orElse(Map.of()), taskDir, optDir(version), c.logging().logGroup(),
                 c.logging().logFormat(), c.logging().applicationLogLevel(), c.logging().systemLogLevel(),
                 initializationType);
     }

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param environment   the {@code Environment.Variables} map in the caller's order (AWS quotes it in that order
  *                      when it is too large), or empty when the caller never sent
  *                      {@code Environment} (AWS then omits the key from responses)
+ * @param layers        the layer versions, in order, with what the function keeps of each: it goes on running
+ *                      with them after the layer version itself is deleted, as on AWS
  */
 public record FunctionConfig(
         String packageType,
@@ -25,7 +27,7 @@ public record FunctionConfig(
         Optional<Map<String, String>> environment,
         int ephemeralStorage,
         List<String> architectures,
-        List<String> layers,
+        List<LayerRef> layers,
         String tracingMode,
         Logging logging,
         Optional<String> deadLetterTargetArn,
@@ -41,6 +43,20 @@ public record FunctionConfig(
         environment = environment.map(e -> Collections.unmodifiableMap(new LinkedHashMap<>(e)));
         architectures = List.copyOf(architectures);
         layers = List.copyOf(layers);
+    }
+
+    /** This configuration with other layers. */
+    public FunctionConfig withLayers(List<LayerRef> newLayers) {
+        return new FunctionConfig(packageType, runtime, handler, role, description, timeout, memorySize, environment,
+                ephemeralStorage, architectures, newLayers, tracingMode, logging, deadLetterTargetArn, vpc, kmsKeyArn,
+                snapStartApplyOn);
+    }
+
+    /**
+     * One layer version of a function: its ARN and zip size as {@code Layers} shows them, the hex SHA-256
+     * naming its code in the code store, and its unzipped size (code plus layers must fit AWS's limit).
+     */
+    public record LayerRef(String arn, long codeSize, String codeSha256Hex, long unzippedSize) {
     }
 
     /** {@code LoggingConfig}: the levels are present only with the JSON log format, as on AWS. */

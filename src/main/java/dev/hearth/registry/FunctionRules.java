@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -65,9 +66,17 @@ public final class FunctionRules {
     private static final Set<String> SNAP_START = Set.of("PublishedVersions", "None");
 
     private final String region;
+    /** Finds a layer version on this node by its ARN. */
+    private final Function<String, Optional<FunctionConfig.LayerRef>> layers;
 
+    /** Rules on a node without layers: every layer reference names a version that does not exist. */
     public FunctionRules(String region) {
+        this(region, arn -> Optional.empty());
+    }
+
+    public FunctionRules(String region, Function<String, Optional<FunctionConfig.LayerRef>> layers) {
         this.region = region;
+        this.layers = layers;
     }
 
     /**
@@ -86,16 +95,14 @@ public final class FunctionRules {
                 new FunctionConfig.Logging("Text", Optional.empty(), Optional.empty(), "/aws/lambda/" + functionName),
                 Optional.empty(), Optional.empty(), Optional.empty(), "None");
         FunctionConfig config = apply(defaults, s);
-        checkSemantics(config, s);
-        return config;
+        return config.withLayers(checkSemantics(config, s));
     }
 
     /** The configuration after an UpdateFunctionConfiguration, or AWS's error. */
     public FunctionConfig forUpdate(FunctionConfig current, FunctionSettings s) {
         checkShape(s, false);
         FunctionConfig config = apply(current, s);
-        checkSemantics(config, s);
-        return config;
+        return config.withLayers(checkSemantics(config, s));
     }
 
     /** The request-shape constraints of AWS's service model, reported together. */
@@ -222,8 +229,11 @@ public final class FunctionRules {
         });
     }
 
-    /** Lambda's own checks on a complete configuration, one error at a time as AWS reports them. */
-    private void checkSemantics(FunctionConfig c, FunctionSettings sent) {
+    /**
+     * Lambda's own checks on a complete configuration, one error at a time as AWS reports them. Returns the
+     * configuration's layers: the sent ones, resolved, or else the current ones unchanged.
+     */
+    private List<FunctionConfig.LayerRef> checkSemantics(FunctionConfig c, FunctionSettings sent) {
         if (sent.runtime().isPresent()) {
             String runtime = sent.runtime().get();
             if (!Runtimes.isKnown(runtime)) {
@@ -234,10 +244,11 @@ public final class FunctionRules {
             }
         }
         c.environment().ifPresent(FunctionRules::checkEnvironment);
-        checkLayers(c.layers());
+        List<FunctionConfig.LayerRef> resolved = sent.layers().map(this::checkLayers).orElse(c.layers());
         if (!"None".equals(c.snapStartApplyOn()) && c.runtime().isPresent() && !supportsSnapStart(c.runtime().get())) {
             throw LambdaException.invalidParameter(c.runtime().get() + " is not supported for SnapStart enabled functions.");
         }
+        return resolved;
     }
 
     private static boolean supportsSnapStart(String runtime) {
@@ -273,11 +284,11 @@ public final class FunctionRules {
             new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
-     * Layer references: at most five, one version per layer, in this region, and existing. No layer can
-     * exist on this node until layers are published (a later capability), so a reference that passes the
-     * other checks names a layer version that does not exist, and AWS's answer to that is given.
+     * Layer references as sent: at most five, one version per layer, in this region, and existing. Returns
+     * them resolved, in order. A runtime the layer does not list as compatible is not refused: AWS only
+     * warns about that in its console.
      */
-    private void checkLayers(List<String> layers) {
+    private List<FunctionConfig.LayerRef> checkLayers(List<String> layers) {
         if (layers.size() > MAX_LAYERS) {
             throw LambdaException.invalidParameter("Cannot reference more than 5 layers.");
         }
@@ -301,12 +312,15 @@ public final class FunctionRules {
                         + "Layers are expected to be in region " + region + ".");
             }
         }
-        if (!arns.isEmpty()) {
-            throw LambdaException.invalidParameter("Layer version " + arns.getFirst() + " does not exist.");
+        List<FunctionConfig.LayerRef> resolved = new ArrayList<>();
+        for (String arn : arns) {
+            resolved.add(this.layers.apply(arn).orElseThrow(() ->
+                    LambdaException.invalidParameter("Layer version " + arn + " does not exist.")));
         }
+        return resolved;
     }
 
-    /** Settings over a base configuration: members that were sent replace the base's. */
+    /** Settings over a base configuration: members that were sent replace the base's (layers apart). */
     static FunctionConfig apply(FunctionConfig base, FunctionSettings s) {
         FunctionConfig.Logging logging = s.logging().map(l -> applyLogging(base.logging(), l)).orElse(base.logging());
         Optional<FunctionConfig.Vpc> vpc = s.vpc().isPresent() ? Optional.of(applyVpc(base.vpc(), s.vpc().get())) : base.vpc();
@@ -321,7 +335,7 @@ public final class FunctionRules {
                 s.environment().isPresent() ? s.environment() : base.environment(),
                 s.ephemeralStorage().orElse(base.ephemeralStorage()),
                 s.architectures().orElse(base.architectures()),
-                s.layers().orElse(base.layers()),
+                base.layers(), // sent layers are resolved against the layer store by checkSemantics
                 s.tracingMode().orElse(base.tracingMode()),
                 logging,
                 s.deadLetterTargetArn().isPresent()

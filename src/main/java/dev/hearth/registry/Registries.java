@@ -4,6 +4,7 @@ import dev.hearth.core.Arns;
 import dev.hearth.core.Ids;
 import dev.hearth.store.CodeStore;
 import dev.hearth.store.FunctionStore;
+import dev.hearth.store.LayerStore;
 
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -14,20 +15,25 @@ public final class Registries {
     }
 
     /** The control plane and its in-memory directory for the data plane, sharing one cached store. */
-    public record Parts(FunctionRegistry registry, FunctionDirectory directory, VersionRegistry versions) {
+    public record Parts(FunctionRegistry registry, FunctionDirectory directory, VersionRegistry versions,
+                        LayerRegistry layers) {
     }
 
-    public static Parts create(FunctionStore store, CodeStore code, Arns arns, Ids ids, Clock clock,
+    /** @param layers layer versions; their code lives in {@code code} with the functions' */
+    public static Parts create(FunctionStore store, LayerStore layers, CodeStore code, Arns arns, Ids ids, Clock clock,
                                Executor background) {
         CachingFunctionStore cached = new CachingFunctionStore(store);
+        CodeReferences references = new CodeReferences(cached, layers, code, code.layerStacks());
+        DefaultLayerRegistry layerRegistry = new DefaultLayerRegistry(layers, code, references, arns, ids, clock);
         Publisher publisher = new Publisher(cached, new FunctionActivator(cached, code, ids, background), ids, clock);
-        return new Parts(new DefaultFunctionRegistry(cached, code, arns, ids, clock, background),
-                new MemoryFunctionDirectory(cached, arns), new DefaultVersionRegistry(cached, publisher, arns, ids));
+        return new Parts(new DefaultFunctionRegistry(cached, code, references, layerRegistry::resolve, arns, ids, clock,
+                background), new MemoryFunctionDirectory(cached, arns),
+                new DefaultVersionRegistry(cached, publisher, arns, ids), layerRegistry);
     }
 
     /** The control plane alone (tests that need no invocations). */
-    public static FunctionRegistry functions(FunctionStore store, CodeStore code, Arns arns, Ids ids, Clock clock,
-                                             Executor background) {
-        return create(store, code, arns, ids, clock, background).registry();
+    public static FunctionRegistry functions(FunctionStore store, LayerStore layers, CodeStore code, Arns arns,
+                                             Ids ids, Clock clock, Executor background) {
+        return create(store, layers, code, arns, ids, clock, background).registry();
     }
 }

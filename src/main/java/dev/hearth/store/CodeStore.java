@@ -54,6 +54,7 @@ public final class CodeStore {
     private final Path blobs;
     private final Path unpacked;
     private final Path scratch;
+    private final LayerStack stacks;
 
     public CodeStore(Path codeDir) {
         this.blobs = codeDir.resolve("blobs");
@@ -66,6 +67,12 @@ public final class CodeStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the code store under " + codeDir, e);
         }
+        this.stacks = new LayerStack(this, codeDir.resolve("stacks"));
+    }
+
+    /** The merged layer directories built from this store's code, under {@code <code>/stacks}. */
+    public LayerStack layerStacks() {
+        return stacks;
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * The {@code /opt} of a function's layers: the layers' zips unpacked in order into one read-only
  * directory, a later layer's file replacing an earlier one's at the same path, as Lambda extracts
  * layers. A stack is built once per ordered list of layer code hashes, kept under
- * {@code <stacks>/<key>/} and shared by every environment whose function has that list; a single layer
+ * {@code <stacks>/<key>/} (the code store owns one, {@link CodeStore#layerStacks()}) and shared by every environment whose function has that list; a single layer
  * needs no merge, so its unpacked code directory in the {@link CodeStore} is the stack.
  *
  * <p>Each layer is first unpacked by the code store, with its zip-slip and zip-bomb checks; merging then
@@ -35,7 +35,7 @@ public final class LayerStack {
     private final Path stacks;
     private final Path scratch;
 
-    public LayerStack(CodeStore code, Path stacksDir) {
+    LayerStack(CodeStore code, Path stacksDir) {
         this.code = code;
         this.stacks = stacksDir;
         this.scratch = stacksDir.resolve("tmp");

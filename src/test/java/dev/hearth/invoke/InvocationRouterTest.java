@@ -63,7 +63,8 @@ class InvocationRouterTest {
             }
         };
         Arns arns = new Arns("us-east-1", "000000000000");
-        registry = Registries.create(Stores.functions(db), code, arns, Ids.random(), Clock.systemUTC(), background);
+        registry = Registries.create(Stores.functions(db), Stores.layers(db), code, arns, Ids.random(),
+                Clock.systemUTC(), background);
         environments = new FakeEnvironments();
         pool = EnvironmentPool.create(environments, direct, Duration.ofMinutes(10), vertx);
         registry.directory().addListener((name, version, now) ->
