@@ -85,8 +85,15 @@ final class Publisher {
                 ids.revisionId(), clock.millis(), phase, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * Whether {@code latest} has the code and configuration {@code published} was made from. The version's
+     * description may be its own (PublishVersion's Description), so a differing description counts as a
+     * change only if {@code $LATEST} was modified after the version was published.
+     */
     private static boolean unchanged(FunctionVersion published, FunctionVersion latest) {
-        return published.code().sha256Hex().equals(latest.code().sha256Hex())
+        boolean sameDescription = published.config().description().equals(latest.config().description())
+                || latest.lastModifiedMillis() < published.lastModifiedMillis();
+        return sameDescription && published.code().sha256Hex().equals(latest.code().sha256Hex())
                 && FunctionConfigs.withDescription(published.config(), "")
                 .equals(FunctionConfigs.withDescription(latest.config(), ""));
     }

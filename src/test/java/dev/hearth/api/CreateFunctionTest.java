@@ -506,10 +506,16 @@ class CreateFunctionTest {
     }
 
     @Test
-    void createFunction_withPublishTrue_isRefusedUntilVersionsExist() {
-        assertCreateRefused(uniqueName("publish"), b -> b.publish(true), 400, "InvalidParameterValueException",
-                "Publish=true is not supported yet: Hearth does not publish function versions yet."
-                        + " Create or update the function without Publish.");
+    void createFunction_withPublishTrue_answersVersion1UnderTheUnqualifiedArn_andPublishesIt() {
+        String name = uniqueName("publish");
+
+        var created = lambda.createFunction(createRequest(name).publish(true).build());
+
+        assertThat(created.version()).isEqualTo("1");
+        assertThat(created.functionArn()).isEqualTo(arn(name));
+        assertThat(created.stateAsString()).isEqualTo("Pending");
+        assertThat(lambda.listVersionsByFunction(l -> l.functionName(name)).versions())
+                .extracting(v -> v.version()).containsExactly("$LATEST", "1");
     }
 
     @Test

@@ -354,17 +354,18 @@ class UpdateFunctionTest {
     }
 
     @Test
-    void updateFunctionCode_withPublishTrue_isRefusedUntilVersionsExist() {
+    void updateFunctionCode_withPublishTrue_answersTheNewVersionUnderItsQualifiedArn() {
         String name = uniqueName("code-publish");
-        GetFunctionConfigurationResponse before = createActive(lambda, name);
+        createActive(lambda, name);
 
-        assertInvalidParameter(() -> lambda.updateFunctionCode(u -> u.functionName(name).publish(true)
-                        .zipFile(SdkBytes.fromByteArray(otherZip()))),
-                "Publish=true is not supported yet: Hearth does not publish function versions yet."
-                        + " Create or update the function without Publish.");
+        var published = lambda.updateFunctionCode(u -> u.functionName(name).publish(true)
+                .zipFile(SdkBytes.fromByteArray(otherZip())));
 
-        assertThat(lambda.getFunctionConfiguration(g -> g.functionName(name)).revisionId())
-                .isEqualTo(before.revisionId());
+        assertThat(published.version()).isEqualTo("1");
+        assertThat(published.functionArn()).isEqualTo(arn(name) + ":1");
+        assertThat(published.stateAsString()).isEqualTo("Pending");
+        assertThat(published.lastUpdateStatus()).isNull();
+        assertThat(published.codeSha256()).isEqualTo(sha256Base64(otherZip()));
     }
 
     @Test
