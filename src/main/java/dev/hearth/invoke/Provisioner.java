@@ -3,6 +3,7 @@ package dev.hearth.invoke;
 import dev.hearth.environment.EnvironmentSpec;
 import dev.hearth.pool.EnvironmentPool;
 import dev.hearth.pool.ProvisionedProgress;
+import dev.hearth.registry.Alias;
 import dev.hearth.registry.ConcurrencyRegistry;
 import dev.hearth.registry.FunctionDirectory;
 import dev.hearth.registry.FunctionVersion;
@@ -16,7 +17,8 @@ import java.util.function.BiFunction;
 
 /**
  * Turns provisioned concurrency configurations into provisioned sets in the pool: for each one, the
- * version it names (an alias: the version the alias routes to) gets that many environments started with
+ * version it names (an alias: the alias's primary version, as it pointed when the configuration was set)
+ * gets that many environments started with
  * {@code AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency}; their progress goes back to the
  * registry as the configuration's status. Removing the configuration (or its version, or the function)
  * closes the set.
@@ -51,14 +53,14 @@ final class Provisioner implements AutoCloseable {
         if (now.isEmpty()) {
             return;
         }
-        FunctionVersion version;
-        try {
-            version = directory.resolve(functionName, Optional.of(qualifier)).version();
-        } catch (RuntimeException e) {
+        String versionName = directory.alias(functionName, qualifier).map(Alias::functionVersion).orElse(qualifier);
+        Optional<FunctionVersion> found = directory.version(functionName, versionName);
+        if (found.isEmpty()) {
             registry.reportProvisioned(functionName, qualifier, new ProvisionedStatus(0, 0,
-                    ProvisionedStatus.State.FAILED, Optional.of(e.getMessage())));
+                    ProvisionedStatus.State.FAILED, Optional.of("Version " + versionName + " does not exist.")));
             return;
         }
+        FunctionVersion version = found.get();
         EnvironmentPool.Provisioned set = pool.provision(DefaultInvocationRouter.keyOf(version),
                 version.config().memorySize(), now.get().requested(),
                 () -> specs.apply(version, DefaultInvocationRouter.PROVISIONED),
