@@ -586,10 +586,17 @@ def handle_event_request(client, request_handler, request_id, headers, body):
 def set_default_sys_path():
     task_root = os.environ.get("LAMBDA_TASK_ROOT", "/var/task")
     runtime_dir = os.environ.get("LAMBDA_RUNTIME_DIR", "/var/runtime")
-    site_packages = "/opt/python/lib/python%d.%d/site-packages" % sys.version_info[:2]
+    site_packages = ["/opt/python/lib/python%d.%d/site-packages" % sys.version_info[:2]]
+    # A layer built for the function's runtime (say python3.12) keeps its packages under that version's
+    # directory; when this machine's interpreter is another version, those are searched too, after its own.
+    runtime = os.environ.get("AWS_EXECUTION_ENV", "").replace("AWS_Lambda_", "", 1)
+    if runtime.startswith("python3."):
+        declared = "/opt/python/lib/%s/site-packages" % runtime
+        if declared not in site_packages:
+            site_packages.append(declared)
     # Function code first, then layers, then the runtime, then the interpreter's own paths (the order
     # AWS's python runtimes show in sys.path).
-    first = [task_root, site_packages, "/opt/python", runtime_dir]
+    first = [task_root] + site_packages + ["/opt/python", runtime_dir]
     script_dir = os.path.dirname(os.path.abspath(__file__))
     rest = [p for p in sys.path[1:] if p not in first and p != script_dir]
     sys.path[:] = first + rest
