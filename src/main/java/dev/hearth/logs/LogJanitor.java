@@ -36,8 +36,15 @@ public final class LogJanitor implements AutoCloseable {
     /** Starts sweeping {@code groups} (written by {@code logs}) to stay under {@code capBytes}. */
     public static LogJanitor start(LogGroups groups, FunctionLogs logs, long capBytes, Duration sweepEvery,
                                    Duration checkEvery) {
+        return start(groups, logs, capBytes, Duration.ZERO, sweepEvery, checkEvery);
+    }
+
+    /** As the public {@code start}, with the first periodic sweep after {@code firstSweep} (tests). */
+    static LogJanitor start(LogGroups groups, FunctionLogs logs, long capBytes, Duration firstSweep,
+                            Duration sweepEvery, Duration checkEvery) {
         LogJanitor janitor = new LogJanitor(groups, logs, capBytes);
-        janitor.thread.scheduleWithFixedDelay(janitor::sweep, 0, sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
+        janitor.thread.scheduleWithFixedDelay(janitor::sweep, firstSweep.toMillis(), sweepEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
         janitor.thread.scheduleWithFixedDelay(janitor::check, checkEvery.toMillis(), checkEvery.toMillis(),
                 TimeUnit.MILLISECONDS);
         return janitor;

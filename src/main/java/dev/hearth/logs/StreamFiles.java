@@ -45,7 +45,9 @@ final class StreamFiles {
         long created = Math.min(attributes.creationTime().toMillis(), modified);
         Optional<Long> first = firstEvent(file).map(LogEvent::timestampMillis);
         Optional<Long> last = first.isEmpty() ? Optional.empty() : lastEvent(file).map(LogEvent::timestampMillis);
-        return Optional.of(new LogStreamInfo(name, created, first, last, modified, attributes.size()));
+        // The file's time comes from the file system's clock, which can lag the node's by a tick.
+        long ingested = Math.max(modified, last.orElse(0L));
+        return Optional.of(new LogStreamInfo(name, created, first, last, ingested, attributes.size()));
     }
 
     /** Visits events from the start of the file; returns how many events the file held up to where it stopped. */
