@@ -38,6 +38,11 @@ public final class VersionRoutes {
 
     private ApiResponse publish(ApiRequest r) {
         JsonNode body = r.json();
+        if (Fields.string(body, "PublishTo").isPresent()) {
+            // $LATEST.PUBLISHED belongs to functions on capacity providers, which Hearth does not have.
+            throw LambdaException.invalidParameter("Hearth does not support PublishTo ($LATEST.PUBLISHED);"
+                    + " publish a numbered version without it.");
+        }
         FunctionVersion published = versions.publish(new VersionCommands.PublishVersion(r.pathParam("FunctionName"),
                 Fields.string(body, "CodeSha256"), Fields.string(body, "Description"),
                 Fields.string(body, "RevisionId")));
