@@ -136,11 +136,7 @@ final class WarmPool implements EnvironmentPool {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the pool is closed"));
         }
-        Optional<LambdaException> refused = admit(key, memoryMb);
-        if (refused.isPresent()) {
-            return CompletableFuture.failedFuture(refused.get());
-        }
-        return CompletableFuture.supplyAsync(() -> {
+        return admit(key, memoryMb, 0).thenCompose(admitted -> CompletableFuture.supplyAsync(() -> {
             Environment env;
             try {
                 env = factory.start(spec.get());
@@ -155,52 +151,92 @@ final class WarmPool implements EnvironmentPool {
                 freeMemory(env);
             });
             return env;
-        }, blocking);
+        }, blocking));
     }
 
     /**
      * Takes {@code memoryMb} of the budget, evicting idle environments when it is full; a 429 when even
-     * that cannot make room. Lock-free: a compare-and-set on the total, retried after evictions.
+     * that cannot make room. Lock-free: a compare-and-set on the total, retried after evictions. An
+     * environment that has just answered its caller (finishing, about to be idle) may be chosen too: it is
+     * claimed at once and evicted when it is done, and admission is tried again then — without blocking.
      */
-    private Optional<LambdaException> admit(PoolKey key, int memoryMb) {
+    private CompletableFuture<Void> admit(PoolKey key, int memoryMb, int round) {
         for (int attempt = 0; attempt < 4; attempt++) {
             long used = memoryInUseMb.get();
             if (used + memoryMb <= memoryBudgetMb) {
                 if (memoryInUseMb.compareAndSet(used, used + memoryMb)) {
-                    return Optional.empty();
+                    return CompletableFuture.completedFuture(null);
                 }
                 continue;
             }
-            Optional<List<MemoryAdmission.Candidate<Environment>>> plan =
-                    MemoryAdmission.victims(memoryBudgetMb, used, memoryMb, key, idleCandidates());
+            Optional<List<MemoryAdmission.Candidate<Object>>> plan =
+                    MemoryAdmission.victims(memoryBudgetMb, used, memoryMb, key, evictionCandidates());
             if (plan.isEmpty()) {
                 break;
             }
-            for (MemoryAdmission.Candidate<Environment> victim : plan.get()) {
-                Deque<Environment> stack = idle.get(victim.key());
-                // Whoever removes an idle environment from its stack owns it: a lease may have taken it first.
-                if (stack != null && stack.remove(victim.environment())) {
-                    LOG.debug("evicting idle environment {} of {} to make room for {} ({} MB)",
-                            victim.environment().id(), victim.key(), key, memoryMb);
-                    freeMemory(victim.environment());
-                    victim.environment().shutdown("spindown");
-                }
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (MemoryAdmission.Candidate<Object> victim : plan.get()) {
+                evict(victim, key, memoryMb).ifPresent(pending::add);
+            }
+            if (!pending.isEmpty() && round < 4) {
+                return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .thenCompose(v -> admit(key, memoryMb, round + 1));
             }
         }
         long used = memoryInUseMb.get();
-        return Optional.of(new LambdaException(ErrorCode.TOO_MANY_REQUESTS, "The node's memory budget is full: "
-                + "environments use " + used + " MB of " + memoryBudgetMb + " MB, " + key.functionName()
-                + " needs " + memoryMb + " MB more, and no idle environment can be evicted to make room"
-                + " (the rest are busy or provisioned).", Map.of("Reason", MEMORY_REASON), null));
+        return CompletableFuture.failedFuture(new LambdaException(ErrorCode.TOO_MANY_REQUESTS,
+                "The node's memory budget is full: environments use " + used + " MB of " + memoryBudgetMb + " MB, "
+                        + key.functionName() + " needs " + memoryMb + " MB more, and no idle environment can be"
+                        + " evicted to make room (the rest are busy or provisioned).",
+                Map.of("Reason", MEMORY_REASON), null));
     }
 
-    private List<MemoryAdmission.Candidate<Environment>> idleCandidates() {
-        List<MemoryAdmission.Candidate<Environment>> out = new ArrayList<>();
+    /**
+     * Evicts one candidate if it is still ours to take (whoever removes an environment from its stack owns
+     * it: a lease may have taken it first). A finishing one is evicted once done: the returned future.
+     */
+    private Optional<CompletableFuture<Void>> evict(MemoryAdmission.Candidate<Object> victim, PoolKey forKey,
+                                                    int memoryMb) {
+        if (victim.environment() instanceof Finishing f) {
+            Deque<Finishing> stack = finishing.get(victim.key());
+            if (stack == null || !stack.remove(f)) {
+                return Optional.empty();
+            }
+            return Optional.of(f.done().handle((reusable, error) -> {
+                evictNow(f.environment(), victim.key(), forKey, memoryMb);
+                return null;
+            }));
+        }
+        Environment env = (Environment) victim.environment();
+        Deque<Environment> stack = idle.get(victim.key());
+        if (stack != null && stack.remove(env)) {
+            evictNow(env, victim.key(), forKey, memoryMb);
+        }
+        return Optional.empty();
+    }
+
+    private void evictNow(Environment env, PoolKey of, PoolKey forKey, int memoryMb) {
+        LOG.debug("evicting idle environment {} of {} to make room for {} ({} MB)", env.id(), of, forKey, memoryMb);
+        freeMemory(env);
+        env.shutdown("spindown");
+    }
+
+    /** Idle and finishing (unclaimed) environments, the only ones the memory budget may evict. */
+    private List<MemoryAdmission.Candidate<Object>> evictionCandidates() {
+        List<MemoryAdmission.Candidate<Object>> out = new ArrayList<>();
         idle.forEach((key, stack) -> {
             for (Environment env : stack) {
                 Integer mb = memoryOf.get(env);
                 if (mb != null && !env.isStopped()) {
                     out.add(new MemoryAdmission.Candidate<>(env, key, mb, env.lastUsedNanos()));
+                }
+            }
+        });
+        finishing.forEach((key, stack) -> {
+            for (Finishing f : stack) {
+                Integer mb = memoryOf.get(f.environment());
+                if (mb != null && !f.environment().isStopped()) {
+                    out.add(new MemoryAdmission.Candidate<>(f, key, mb, f.environment().lastUsedNanos()));
                 }
             }
         });
