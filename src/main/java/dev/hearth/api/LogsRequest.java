@@ -95,6 +95,30 @@ final class LogsRequest {
         return out;
     }
 
+    /** A log stream name member (required), checked against AWS's pattern and length. */
+    String streamName(String member) {
+        String name = requiredString(member);
+        checkStreamName(member, name);
+        return name;
+    }
+
+    /** The stream names of a list member, each checked as {@link #streamName} does. */
+    List<String> streamNames(String member) {
+        List<String> names = strings(member);
+        names.forEach(name -> checkStreamName(member, name));
+        return names;
+    }
+
+    private static void checkStreamName(String member, String name) {
+        if (name.isEmpty() || name.length() > NAME_MAX) {
+            throw LogsError.validation(member, name, "Member must have length " + (name.isEmpty()
+                    ? "greater than or equal to 1" : "less than or equal to " + NAME_MAX));
+        }
+        if (name.indexOf(':') >= 0 || name.indexOf('*') >= 0) {
+            throw LogsError.validation(member, name, "Member must satisfy regular expression pattern: [^:*]*");
+        }
+    }
+
     /** A log group name member, checked against AWS's pattern and length. */
     String groupName(String member) {
         String name = requiredString(member);

@@ -184,7 +184,7 @@ public final class LogsRoutes {
     }
 
     private JsonNode getLogEvents(LogsRequest in) {
-        String stream = in.requiredString("logStreamName");
+        String stream = in.streamName("logStreamName");
         String group = in.group();
         EventsQuery query = new EventsQuery(in.longValue("startTime"), in.longValue("endTime"),
                 in.bool("startFromHead"), in.intInRange("limit", 1, EventsQuery.MAX_LIMIT, EventsQuery.MAX_LIMIT),
@@ -203,7 +203,7 @@ public final class LogsRoutes {
 
     private JsonNode filterLogEvents(LogsRequest in) {
         String group = in.group();
-        List<String> names = in.strings("logStreamNames");
+        List<String> names = in.streamNames("logStreamNames");
         Optional<String> prefix = in.string("logStreamNamePrefix");
         if (!names.isEmpty() && prefix.isPresent()) {
             throw LogsError.invalidParameter("logStreamNames and logStreamNamePrefix are mutually exclusive.");

@@ -35,7 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the queue; when the queue is full the event is dropped and counted rather than making the caller wait
  * (a chatty function must not stall the node). The writer thread owns every file handle. {@link #flush}
  * and {@link #close} block until the writer has caught up; they are for shutdown and tests, never for an
- * event loop. The read methods go to disk on the calling thread.
+ * event loop. The read methods go to disk on the calling thread. Deletions ({@link #deleteStream},
+ * {@link #deleteGroup}) are queued to the writer like appends and waited for.
+ *
+ * <p>Longer than the usual class: the writer loop, the handles it serves and deletions all share the
+ * private queue and open-file table, which is the point of having one writer.
  */
 final class DiskFunctionLogs implements FunctionLogs {
     private static final Logger LOG = LoggerFactory.getLogger(DiskFunctionLogs.class);
