@@ -42,6 +42,12 @@ public interface AsyncInvocations extends AutoCloseable {
     /** Depth and oldest event age of each function's queue. */
     Map<String, QueueDepth> queues();
 
+    /**
+     * How many events were accepted, succeeded, retried, throttled, and discarded (retries exhausted, event
+     * age exceeded) since the node started, by outcome label.
+     */
+    Map<String, Long> outcomes();
+
     /** Stops dispatching; events in flight stay leased and run again after the next start. */
     @Override
     void close();
@@ -60,9 +66,10 @@ public interface AsyncInvocations extends AutoCloseable {
                                    EventInvokeConfigs configs, Arns arns, Ids ids, Clock clock, Executor blocking,
                                    AsyncConfig config, SqsSender sqs, int maxInFlight) {
         Targets targets = new Targets(directory, arns, ids, clock, !config.sqsEndpoint().isEmpty());
+        Outcomes outcomes = new Outcomes();
         EventProcessor processor = new EventProcessor(store, router, directory, configs, targets, sqs, arns, clock,
-                blocking, config.retryBaseDelay());
+                blocking, config.retryBaseDelay(), outcomes);
         return new DurableAsyncInvocations(store, directory, new Dispatcher(processor, blocking, clock, maxInFlight),
-                clock, blocking, sqs);
+                clock, blocking, sqs, outcomes);
     }
 }

@@ -26,9 +26,11 @@ final class DurableAsyncInvocations implements AsyncInvocations {
     private final Clock clock;
     private final Executor blocking;
     private final SqsSender sqs;
+    private final Outcomes outcomes;
 
     DurableAsyncInvocations(EventQueueStore store, FunctionDirectory directory, Dispatcher dispatcher, Clock clock,
-                            Executor blocking, SqsSender sqs) {
+                            Executor blocking, SqsSender sqs, Outcomes outcomes) {
+        this.outcomes = outcomes;
         this.store = store;
         this.directory = directory;
         this.dispatcher = dispatcher;
@@ -44,6 +46,7 @@ final class DurableAsyncInvocations implements AsyncInvocations {
         NewEvent event = NewEvent.invoke(call.requestId(), target.functionName(),
                 target.qualifier().filter(q -> !q.isEmpty()), payload, clock.millis(), call.traceId());
         return CompletableFuture.supplyAsync(() -> store.add(event), blocking).thenApply(head -> {
+            outcomes.count(Outcomes.Outcome.ACCEPTED);
             dispatcher.added(head);
             return call.requestId();
         });
@@ -65,6 +68,11 @@ final class DurableAsyncInvocations implements AsyncInvocations {
             }
         });
         return out;
+    }
+
+    @Override
+    public Map<String, Long> outcomes() {
+        return outcomes.snapshot();
     }
 
     @Override

@@ -70,11 +70,13 @@ final class EventProcessor implements EventRunner {
     private final long throttleBaseMillis;
     /** Consecutive throttles per event (in memory: after a restart the back-off starts over). */
     private final Map<Long, Integer> throttles = new ConcurrentHashMap<>();
+    private final Outcomes outcomes;
 
     EventProcessor(EventQueueStore store, InvocationRouter router, FunctionDirectory directory,
                    EventInvokeConfigs configs, Targets targets, SqsSender sqs, Arns arns, Clock clock, Executor blocking,
-                   Duration retryBase) {
+                   Duration retryBase, Outcomes outcomes) {
         this.store = store;
+        this.outcomes = outcomes;
         this.router = router;
         this.directory = directory;
         this.configs = configs;
@@ -153,7 +155,9 @@ final class EventProcessor implements EventRunner {
                         DestinationRecord.Condition.SUCCESS, Optional.of(new DestinationRecord.Response(result.status(),
                                 result.executedVersion(), Optional.empty(), result.payload()))), Map.of(), event.requestId())
                 .ifPresent(produced::add));
-        return new Completion.Done(store.finish(event.seq(), produced));
+        List<Head> heads = store.finish(event.seq(), produced);
+        outcomes.count(Outcomes.Outcome.SUCCEEDED);
+        return new Completion.Done(heads);
     }
 
     private Completion failed(Leased event, EventInvokeConfig config, LastAttempt attempt) {
@@ -166,6 +170,7 @@ final class EventProcessor implements EventRunner {
         }
         long due = clock.millis() + (retryBaseMillis << (failures - 1));
         store.retryLater(event.seq(), due, event.invokes(), failures, Optional.of(attempt));
+        outcomes.count(Outcomes.Outcome.RETRIED);
         return new Completion.Again(due);
     }
 
@@ -177,6 +182,7 @@ final class EventProcessor implements EventRunner {
                 reason.getMessage(), delay);
         // The invocation did not happen: it is not counted, neither as an invoke nor as a failed attempt.
         store.retryLater(event.seq(), due, event.invokes() - 1, event.failures(), event.last());
+        outcomes.count(Outcomes.Outcome.THROTTLED);
         return new Completion.Again(due);
     }
 
@@ -193,7 +199,10 @@ final class EventProcessor implements EventRunner {
                 condition), event.requestId()).ifPresent(produced::add));
         LOG.info("event {} of {}: {} after {} invocation(s)", event.requestId(), event.functionName().orElseThrow(),
                 condition.awsName, invokeCount);
-        return new Completion.Done(store.finish(event.seq(), produced));
+        List<Head> heads = store.finish(event.seq(), produced);
+        outcomes.count(condition == DestinationRecord.Condition.EVENT_AGE_EXCEEDED
+                ? Outcomes.Outcome.EVENT_AGE_EXCEEDED : Outcomes.Outcome.RETRIES_EXHAUSTED);
+        return new Completion.Done(heads);
     }
 
     private Optional<String> deadLetterTarget(Leased event) {
