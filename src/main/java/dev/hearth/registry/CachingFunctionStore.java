@@ -8,14 +8,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A {@link FunctionStore} decorator that keeps every function's versions ({@code $LATEST} and the
  * published ones) and aliases decoded in memory, so the invoke path resolves names, versions and aliases
  * without touching SQLite, and tells {@link FunctionListener}s about each committed change of a version.
  * Every write goes through the registry and so through here; the maps are therefore never staler than
- * the last commit. Thread-safe: writes update the maps after their transaction committed; reads never
- * block.
+ * the last commit. Thread-safe: a write commits and updates the maps under one lock, so that two
+ * writers cannot leave the maps in the older writer's state (the store serialises transactions anyway);
+ * reads never block.
  */
 final class CachingFunctionStore implements FunctionStore {
 
@@ -25,6 +28,7 @@ final class CachingFunctionStore implements FunctionStore {
     private final Map<String, Map<String, Alias>> aliases = new ConcurrentHashMap<>();
     private final FunctionStore delegate;
     private final List<FunctionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock writes = new ReentrantLock();
 
     CachingFunctionStore(FunctionStore delegate) {
         this.delegate = delegate;
@@ -91,85 +95,110 @@ final class CachingFunctionStore implements FunctionStore {
 
     @Override
     public boolean insertFunction(VersionRow row, Map<String, String> tags, long createdMillis) {
-        boolean inserted = delegate.insertFunction(row, tags, createdMillis);
-        if (inserted) {
-            cache(row);
-        }
-        return inserted;
+        return locked(() -> {
+            boolean inserted = delegate.insertFunction(row, tags, createdMillis);
+            if (inserted) {
+                cache(row);
+            }
+            return inserted;
+        });
     }
 
     @Override
     public boolean replaceVersion(VersionRow row, String expectedRevisionId) {
-        boolean replaced = delegate.replaceVersion(row, expectedRevisionId);
-        if (replaced) {
-            cache(row);
-        }
-        return replaced;
+        return locked(() -> {
+            boolean replaced = delegate.replaceVersion(row, expectedRevisionId);
+            if (replaced) {
+                cache(row);
+            }
+            return replaced;
+        });
     }
 
     @Override
     public boolean insertPublishedVersion(VersionRow version, String expectedLatestRevision, long expectedLastNumber) {
-        boolean inserted = delegate.insertPublishedVersion(version, expectedLatestRevision, expectedLastNumber);
-        if (inserted) {
-            cache(version);
-        }
-        return inserted;
+        return locked(() -> {
+            boolean inserted = delegate.insertPublishedVersion(version, expectedLatestRevision, expectedLastNumber);
+            if (inserted) {
+                cache(version);
+            }
+            return inserted;
+        });
     }
 
     @Override
     public Optional<List<String>> deleteFunction(String functionName) {
-        Optional<List<String>> result = delegate.deleteFunction(functionName);
-        if (result.isPresent()) {
-            aliases.remove(functionName);
-            Map<String, FunctionVersion> gone = versions.remove(functionName);
-            if (gone != null) {
-                gone.keySet().forEach(v -> notify(functionName, v, Optional.empty()));
+        return locked(() -> {
+            Optional<List<String>> result = delegate.deleteFunction(functionName);
+            if (result.isPresent()) {
+                aliases.remove(functionName);
+                Map<String, FunctionVersion> gone = versions.remove(functionName);
+                if (gone != null) {
+                    gone.keySet().forEach(v -> notify(functionName, v, Optional.empty()));
+                }
             }
-        }
-        return result;
+            return result;
+        });
     }
 
     @Override
     public VersionDeletion deleteVersion(String functionName, String version) {
-        VersionDeletion result = delegate.deleteVersion(functionName, version);
-        if (result.deleted()) {
-            Map<String, FunctionVersion> of = versions.get(functionName);
-            if (of != null) {
-                of.remove(version);
+        return locked(() -> {
+            VersionDeletion result = delegate.deleteVersion(functionName, version);
+            if (result.deleted()) {
+                Map<String, FunctionVersion> of = versions.get(functionName);
+                if (of != null) {
+                    of.remove(version);
+                }
+                notify(functionName, version, Optional.empty());
             }
-            notify(functionName, version, Optional.empty());
-        }
-        return result;
+            return result;
+        });
     }
 
     @Override
     public boolean insertAlias(AliasRow alias) {
-        boolean inserted = delegate.insertAlias(alias);
-        if (inserted) {
-            aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
-        }
-        return inserted;
+        return locked(() -> {
+            boolean inserted = delegate.insertAlias(alias);
+            if (inserted) {
+                aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
+            }
+            return inserted;
+        });
     }
 
     @Override
     public boolean replaceAlias(AliasRow alias, String expectedRevisionId) {
-        boolean replaced = delegate.replaceAlias(alias, expectedRevisionId);
-        if (replaced) {
-            aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
-        }
-        return replaced;
+        return locked(() -> {
+            boolean replaced = delegate.replaceAlias(alias, expectedRevisionId);
+            if (replaced) {
+                aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
+            }
+            return replaced;
+        });
     }
 
     @Override
     public boolean deleteAlias(String functionName, String name) {
-        boolean deleted = delegate.deleteAlias(functionName, name);
-        if (deleted) {
-            Map<String, Alias> of = aliases.get(functionName);
-            if (of != null) {
-                of.remove(name);
+        return locked(() -> {
+            boolean deleted = delegate.deleteAlias(functionName, name);
+            if (deleted) {
+                Map<String, Alias> of = aliases.get(functionName);
+                if (of != null) {
+                    of.remove(name);
+                }
             }
+            return deleted;
+        });
+    }
+
+    private <T> T locked(Supplier<T> write) {
+        writes.lock();
+        try {
+            return write.get();
+        } finally {
+            writes.unlock();
         }
-        return deleted;
     }
 
     private void cache(VersionRow row) {
