@@ -210,6 +210,24 @@ class ProvisionedConcurrencyTest {
     }
 
     @Test
+    void provisionedConfigs_surviveARestart_andTheirEnvironmentsAreStartedAgain(@TempDir Path dir) {
+        String name = uniqueName("durable");
+        try (TestNode first = TestNode.start(dir)) {
+            createActive(first.lambda(), name);
+            first.lambda().publishVersion(p -> p.functionName(name));
+            first.lambda().putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("1")
+                    .provisionedConcurrentExecutions(1));
+        }
+        try (TestNode second = TestNode.start(dir)) {
+            GetProvisionedConcurrencyConfigResponse ready = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> second.lambda().getProvisionedConcurrencyConfig(g -> g.functionName(name).qualifier("1")),
+                            g -> g.status() == ProvisionedConcurrencyStatusEnum.READY);
+            assertThat(ready.availableProvisionedConcurrentExecutions()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void deletingTheVersion_removesItsConfig() {
         String name = published("versiongone");
         lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("1").provisionedConcurrentExecutions(1));
