@@ -84,6 +84,7 @@ final class MemoryFunctionDirectory implements FunctionDirectory {
                     + arns.region() + "')");
         });
         Optional<String> qualifier = qualifierParam.filter(q -> !q.isEmpty());
+        qualifier.ifPresent(Qualifiers::checkQualifier);
         if (ref.qualifier().isPresent() && qualifier.isPresent() && !ref.qualifier().equals(qualifier)) {
             throw LambdaException.invalidParameter(
                     "The derived qualifier from the function name does not match the specified qualifier.");

@@ -2,7 +2,10 @@
  * The control plane: {@link dev.hearth.registry.FunctionRegistry} creates, reads, lists, updates,
  * deletes and tags functions with AWS's validation ({@link dev.hearth.registry.FunctionRules}) and
  * lifecycle ({@link dev.hearth.registry.Phase}: Pending → Active, InProgress → Successful, finished in
- * the background by {@code FunctionActivator}).
+ * the background by {@code FunctionActivator}). {@link dev.hearth.registry.VersionRegistry} publishes
+ * immutable versions and manages aliases; {@link dev.hearth.registry.FunctionDirectory} is the data
+ * plane's in-memory view, resolving a name and qualifier (a version, or an alias routed by weight) to the
+ * {@link dev.hearth.registry.FunctionVersion} an invocation runs.
  *
  * <p>Blocking; runs on virtual threads.
  */

@@ -271,6 +271,16 @@ class VersionsTest {
                 "The derived qualifier from the function name does not match the specified qualifier.");
     }
 
+    @Test
+    void invoke_withAMalformedQualifier_isAValidationError() {
+        String name = uniqueName("invoke-bad-qualifier");
+        createActive(lambda, name);
+
+        assertAwsError(() -> lambda.invoke(i -> i.functionName(name).qualifier("a.b")), 400, "ValidationException",
+                "1 validation error detected: Value 'a.b' at 'qualifier' failed to satisfy constraint: Member must"
+                        + " satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)");
+    }
+
     private static List<String> versions(String name) {
         return lambda.listVersionsByFunction(l -> l.functionName(name)).versions().stream()
                 .map(FunctionConfiguration::version).toList();
