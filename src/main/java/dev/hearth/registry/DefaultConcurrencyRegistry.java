@@ -177,6 +177,7 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
                 LAST_MODIFIED.format(clock.instant()));
         writes.lock();
         try {
+            checkNoOverlap(target);
             Map<Key, ProvisionedConfig> next = new HashMap<>(provisioned);
             next.put(key, config);
             Map<String, Integer> sums = sums(next);
@@ -364,6 +365,30 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
                     "Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
         }
         return target;
+    }
+
+    /**
+     * AWS keeps one configuration per set of environments: an alias may not be configured when its version
+     * is, nor a version that an alias with a configuration points at.
+     */
+    private void checkNoOverlap(Qualified target) {
+        String name = target.functionName();
+        String qualifier = target.qualifier().orElseThrow();
+        if (target.kind() == Qualified.Kind.ALIAS) {
+            directory.alias(name, qualifier).map(Alias::functionVersion)
+                    .filter(version -> provisioned.containsKey(new Key(name, version)))
+                    .ifPresent(version -> {
+                        throw LambdaException.conflict("Alias can't be used for Provisioned Concurrency configuration"
+                                + " on an already Provisioned version");
+                    });
+            return;
+        }
+        for (Key other : provisioned.keySet()) {
+            if (other.functionName().equals(name) && directory.alias(name, other.qualifier())
+                    .filter(a -> a.functionVersion().equals(qualifier)).isPresent()) {
+                throw LambdaException.conflict("Version is pointed by a Provisioned Concurrency alias");
+            }
+        }
     }
 
     private LambdaException notFound(String name) {

@@ -184,7 +184,10 @@ class ProvisionedConcurrencyTest {
     @Test
     void list_showsEveryConfigWithItsArn_andPages() {
         String name = published("list");
-        lambda.createAlias(a -> a.functionName(name).name("live").functionVersion("1"));
+        lambda.updateFunctionConfiguration(u -> u.functionName(name).description("second"));
+        Fixtures.awaitSettled(lambda, name);
+        lambda.publishVersion(p -> p.functionName(name));
+        lambda.createAlias(a -> a.functionName(name).name("live").functionVersion("2"));
         lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("1").provisionedConcurrentExecutions(1));
         lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("live")
                 .provisionedConcurrentExecutions(1));
@@ -225,6 +228,24 @@ class ProvisionedConcurrencyTest {
                             g -> g.status() == ProvisionedConcurrencyStatusEnum.READY);
             assertThat(ready.availableProvisionedConcurrentExecutions()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void anAliasAndTheVersionItPointsAt_cannotBothBeProvisioned() {
+        String name = published("overlap");
+        lambda.createAlias(a -> a.functionName(name).name("live").functionVersion("1"));
+        lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("1").provisionedConcurrentExecutions(1));
+
+        assertAwsError(() -> lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("live")
+                        .provisionedConcurrentExecutions(1)), 409, "ResourceConflictException",
+                "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version");
+        lambda.deleteProvisionedConcurrencyConfig(d -> d.functionName(name).qualifier("1"));
+        lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("live")
+                .provisionedConcurrentExecutions(1));
+        assertAwsError(() -> lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("1")
+                        .provisionedConcurrentExecutions(1)), 409, "ResourceConflictException",
+                "Version is pointed by a Provisioned Concurrency alias");
+        lambda.deleteProvisionedConcurrencyConfig(d -> d.functionName(name).qualifier("live"));
     }
 
     @Test
