@@ -25,6 +25,7 @@ class FunctionRulesTest {
     private static final String ROLE = "arn:aws:iam::000000000000:role/lambda-role";
     private static final String LAYER_1 = "arn:aws:lambda:us-east-1:111111111111:layer:L:1";
     private static final String LAYER_2 = "arn:aws:lambda:us-east-1:111111111111:layer:L:2";
+    private static final String OTHER_LAYER = "arn:aws:lambda:us-east-1:111111111111:layer:M:3";
 
     private final FunctionRules rules = new FunctionRules("us-east-1");
 
@@ -677,6 +678,23 @@ class FunctionRulesTest {
             s.layers = Optional.of(List.of());
 
             assertThat(created(s).layers()).isEmpty();
+        }
+
+        @Test
+        void existingLayers_areResolvedInTheOrderSent_andAnUnsentListKeepsTheCurrentOne() {
+            FunctionConfig.LayerRef one = new FunctionConfig.LayerRef(LAYER_1, 10, "a".repeat(64), 100);
+            FunctionConfig.LayerRef other = new FunctionConfig.LayerRef(OTHER_LAYER, 20, "b".repeat(64), 200);
+            FunctionRules withStore = new FunctionRules("us-east-1",
+                    arn -> java.util.stream.Stream.of(one, other).filter(l -> l.arn().equals(arn)).findFirst());
+            Settings s = create();
+            s.layers = Optional.of(List.of(OTHER_LAYER, LAYER_1));
+
+            FunctionConfig c = withStore.forCreate("f", s.build());
+            Settings timeoutOnly = new Settings();
+            timeoutOnly.timeout = Optional.of(9);
+
+            assertThat(c.layers()).containsExactly(other, one);
+            assertThat(withStore.forUpdate(c, timeoutOnly.build()).layers()).containsExactly(other, one);
         }
     }
 
