@@ -5,7 +5,9 @@
  * the background by {@code FunctionActivator}). {@link dev.hearth.registry.VersionRegistry} publishes
  * immutable versions and manages aliases; {@link dev.hearth.registry.FunctionDirectory} is the data
  * plane's in-memory view, resolving a name and qualifier (a version, or an alias routed by weight) to the
- * {@link dev.hearth.registry.FunctionVersion} an invocation runs.
+ * {@link dev.hearth.registry.FunctionVersion} an invocation runs. {@link dev.hearth.registry.LayerRegistry}
+ * publishes immutable layer versions and their policies; a function's layers are resolved against it, and
+ * {@code CodeReferences} keeps the code of every layer version a function still uses.
  *
  * <p>Blocking; runs on virtual threads.
  */
