@@ -8,6 +8,9 @@
  * {@link dev.hearth.registry.FunctionVersion} an invocation runs. {@link dev.hearth.registry.LayerRegistry}
  * publishes immutable layer versions and their policies; a function's layers are resolved against it, and
  * {@code CodeReferences} keeps the code of every layer version a function still uses.
+ * {@link dev.hearth.registry.ConcurrencyRegistry} keeps reserved and provisioned concurrency (AWS's rules
+ * in {@link dev.hearth.registry.ConcurrencyRules}) and doubles as the invoke path's lock-free
+ * {@link dev.hearth.registry.ConcurrencySettings}.
  *
  * <p>Blocking; runs on virtual threads.
  */
