@@ -173,6 +173,36 @@ class AsyncInvokeTest {
         assertThat(firstRecord.at("/responsePayload/got/step").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void throttledEvent_waitsWhileReservedConcurrencyIsZero_andRunsOnceItIsLifted() throws Exception {
+        String queue = E2e.unique("throttled");
+        String queueArn = sqs.createQueue(queue);
+        String fn = function("async-throttled", OK);
+        lambda.putFunctionEventInvokeConfig(b -> b.functionName(fn).maximumRetryAttempts(0)
+                .destinationConfig(d -> d.onSuccess(s -> s.destination(queueArn))));
+        lambda.putFunctionConcurrency(b -> b.functionName(fn).reservedConcurrentExecutions(0));
+        long throttledBefore = outcome("throttled");
+
+        String requestId = E2e.requestId(event(fn, "{\"late\":true}"));
+
+        await().atMost(WAIT).until(() -> outcome("throttled") >= throttledBefore + 2);
+        assertThat(sqs.drain(queue)).as("nothing ran while throttled").isEmpty();
+        assertThat(metrics(node.endpoint())).contains("hearth_async_queue_depth{function=\"" + fn + "\"} 1.0");
+        lambda.deleteFunctionConcurrency(b -> b.functionName(fn));
+
+        JsonNode record = only(sqs.receive(queue, 1, WAIT));
+        assertThat(record.at("/requestContext/requestId").asText()).isEqualTo(requestId);
+        assertThat(record.at("/requestContext/condition").asText()).isEqualTo("Success");
+        assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                .as("throttles are not invocations").isEqualTo(1);
+    }
+
+    private static long outcome(String name) throws Exception {
+        String prefix = "hearth_async_events_total{outcome=\"" + name + "\"} ";
+        return metrics(node.endpoint()).lines().filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(0);
+    }
+
     /** The SDK for Java v2 no longer has InvokeAsync (boto3 does: see the boto3 test); sent as the SDKs send it. */
     @Test
     void invokeAsync_legacyOperation_answers202WithStatus_andRunsTheFunction() throws Exception {
