@@ -64,8 +64,10 @@ final class DefaultInvocationRouter implements InvocationRouter {
         ResolvedFunction resolved = directory.resolve(call.functionName(), call.qualifier());
         FunctionVersion version = resolved.version();
         if (call.type() == InvocationType.EVENT) {
-            throw LambdaException.invalidParameter("Hearth does not support asynchronous invocation"
-                    + " (InvocationType Event) yet; invoke with RequestResponse.");
+            // Event invocations are queued durably by dev.hearth.async, whose dispatcher calls back here with
+            // RequestResponse; the router itself only runs invocations.
+            throw LambdaException.invalidParameter("An Event invocation goes through the asynchronous"
+                    + " invocation queue, not straight to the invocation router.");
         }
         checkRunnable(version);
         if (call.type() == InvocationType.DRY_RUN) {
