@@ -39,6 +39,11 @@ import java.util.function.Supplier;
  * <p>Threading: lease/release are called from event loops and must not block; they only touch
  * concurrent collections and atomic counters. Starting an environment's preparation runs on the
  * blocking executor.
+ *
+ * <p>About 400 lines: eviction has to take environments out of the very idle and finishing stacks that
+ * lease and release work on, under the same ownership rule (whoever removes an entry owns it), so the
+ * memory accounting lives here rather than behind an interface; its decisions are in
+ * {@link MemoryAdmission}, {@link ScaleUpBudget} and {@link ProvisionedSet}.
  */
 final class WarmPool implements EnvironmentPool {
     private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
@@ -348,6 +353,9 @@ final class WarmPool implements EnvironmentPool {
             currentKeys.put(slot, current.get());
         } else {
             currentKeys.remove(slot);
+            if ("$LATEST".equals(version)) {
+                scaleUp.forget(functionName); // the function is gone: a new one of that name starts afresh
+            }
         }
         idle.forEach((key, stack) -> {
             if (key.slot().equals(slot) && !Optional.of(key).equals(current)) {

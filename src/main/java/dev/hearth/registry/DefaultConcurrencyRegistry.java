@@ -25,6 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * snapshots behind volatile fields: the invoke path reads them without locks, writers (control-plane
  * calls on virtual threads) serialise on one lock so that a check against the account figures and the
  * write it allows are atomic.
+ *
+ * <p>About 400 lines because reserved and provisioned concurrency check each other (a reservation may not
+ * drop below the provisioned sum, provisioned concurrency may not exceed the reservation or drain the
+ * unreserved pool) under one lock; the arithmetic itself is in {@link ConcurrencyRules}.
  */
 final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
 
