@@ -70,6 +70,6 @@ public interface AsyncInvocations extends AutoCloseable {
         EventProcessor processor = new EventProcessor(store, router, directory, configs, targets, sqs, arns, clock,
                 blocking, config.retryBaseDelay(), outcomes);
         return new DurableAsyncInvocations(store, directory, new Dispatcher(processor, blocking, clock, maxInFlight),
-                clock, blocking, sqs, outcomes);
+                processor::stop, clock, blocking, sqs, outcomes);
     }
 }

@@ -27,9 +27,12 @@ final class DurableAsyncInvocations implements AsyncInvocations {
     private final Executor blocking;
     private final SqsSender sqs;
     private final Outcomes outcomes;
+    private final Runnable stopProcessing;
 
-    DurableAsyncInvocations(EventQueueStore store, FunctionDirectory directory, Dispatcher dispatcher, Clock clock,
-                            Executor blocking, SqsSender sqs, Outcomes outcomes) {
+    DurableAsyncInvocations(EventQueueStore store, FunctionDirectory directory, Dispatcher dispatcher,
+                            Runnable stopProcessing, Clock clock, Executor blocking, SqsSender sqs,
+                            Outcomes outcomes) {
+        this.stopProcessing = stopProcessing;
         this.outcomes = outcomes;
         this.store = store;
         this.directory = directory;
@@ -77,6 +80,7 @@ final class DurableAsyncInvocations implements AsyncInvocations {
 
     @Override
     public void close() {
+        stopProcessing.run();
         dispatcher.close();
         sqs.close();
     }

@@ -71,6 +71,8 @@ final class EventProcessor implements EventRunner {
     /** Consecutive throttles per event (in memory: after a restart the back-off starts over). */
     private final Map<Long, Integer> throttles = new ConcurrentHashMap<>();
     private final Outcomes outcomes;
+    /** Set when the node closes: failures from then on may be the shutdown's doing, and are not recorded. */
+    private volatile boolean stopped;
 
     EventProcessor(EventQueueStore store, InvocationRouter router, FunctionDirectory directory,
                    EventInvokeConfigs configs, Targets targets, SqsSender sqs, Arns arns, Clock clock, Executor blocking,
@@ -123,7 +125,18 @@ final class EventProcessor implements EventRunner {
         return result.handleAsync((r, error) -> outcome(event, config, r, error), blocking);
     }
 
+    /**
+     * From now on an invocation that fails leaves its event in flight, unrecorded: environments are being
+     * stopped, so the failure says nothing about the function, and the next start runs the event again.
+     */
+    void stop() {
+        stopped = true;
+    }
+
     private Completion outcome(Leased event, EventInvokeConfig config, InvocationResult result, Throwable error) {
+        if (stopped && (error != null || result.functionError().isPresent())) {
+            throw new IllegalStateException("the node is closing; event " + event.requestId() + " stays in flight");
+        }
         if (error == null) {
             throttles.remove(event.seq());
             if (result.functionError().isEmpty()) {

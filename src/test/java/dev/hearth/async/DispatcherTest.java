@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,11 +70,11 @@ class DispatcherTest {
     @Test
     void dispatch_runsAtMostMaxInFlight_andTakesTurnsAcrossFunctions() {
         List<String> started = Collections.synchronizedList(new ArrayList<>());
-        ConcurrentLinkedQueue<CompletableFuture<Completion>> running = new ConcurrentLinkedQueue<>();
+        Map<String, CompletableFuture<Completion>> running = new ConcurrentHashMap<>();
         Dispatcher dispatcher = own(new Dispatcher(head -> {
-            started.add(head.queue() + head.seq());
             CompletableFuture<Completion> f = new CompletableFuture<>();
-            running.add(f);
+            running.put(head.queue() + head.seq(), f);
+            started.add(head.queue() + head.seq());
             return f;
         }, threads, Clock.systemUTC(), 2));
         List<Head> queued = new ArrayList<>();
@@ -87,10 +87,10 @@ class DispatcherTest {
 
         await().atMost(WAIT).until(() -> started.size() == 2);
         assertThat(started).containsExactlyInAnyOrder("flood1", "other5");
-        running.poll().complete(new Completion.Done(List.of()));
+        running.get("flood1").complete(new Completion.Done(List.of()));
         await().atMost(WAIT).until(() -> started.size() == 3);
         assertThat(started.get(2)).isEqualTo("flood2");
-        assertThat(running).hasSize(2);
+        assertThat(running).hasSize(3); // flood1 done, other5 and flood2 running: never more than two
         assertThat(dispatcher.stats().get("flood").depth()).isEqualTo(3);
     }
 
