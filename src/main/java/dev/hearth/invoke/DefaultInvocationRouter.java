@@ -84,8 +84,14 @@ final class DefaultInvocationRouter implements InvocationRouter {
             provisioned.ifPresent(pool::release);
             throw throttled;
         }
-        CompletableFuture<Lease> lease = provisioned.map(CompletableFuture::completedFuture)
-                .orElseGet(() -> pool.lease(key, version.config().memorySize(), () -> spec(version, ON_DEMAND)));
+        CompletableFuture<Lease> lease;
+        try {
+            lease = provisioned.map(CompletableFuture::completedFuture)
+                    .orElseGet(() -> pool.lease(key, version.config().memorySize(), () -> spec(version, ON_DEMAND)));
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
         return lease.thenCompose(l -> run(l, call, payload, resolved, false, permit))
                 .whenComplete((result, error) -> {
                     if (error != null) {
