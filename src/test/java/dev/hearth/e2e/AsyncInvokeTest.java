@@ -174,6 +174,25 @@ class AsyncInvokeTest {
     }
 
     @Test
+    void eventForAPublishedVersion_usesThatVersionsConfig_andReportsTheVersion() {
+        String queue = E2e.unique("version");
+        String queueArn = sqs.createQueue(queue);
+        String fn = function("async-version", OK);
+        String version = lambda.publishVersion(b -> b.functionName(fn)).version();
+        lambda.putFunctionEventInvokeConfig(b -> b.functionName(fn).qualifier(version)
+                .destinationConfig(d -> d.onSuccess(s -> s.destination(queueArn))));
+
+        String requestId = E2e.requestId(lambda.invoke(b -> b.functionName(fn).qualifier(version)
+                .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("{}"))));
+        event(fn, "{}"); // $LATEST has no config: no record
+
+        JsonNode record = only(sqs.receive(queue, 1, WAIT));
+        assertThat(record.at("/requestContext/requestId").asText()).isEqualTo(requestId);
+        assertThat(record.at("/requestContext/functionArn").asText()).isEqualTo(E2e.arn(fn) + ":" + version);
+        assertThat(record.at("/responseContext/executedVersion").asText()).isEqualTo(version);
+    }
+
+    @Test
     void throttledEvent_waitsWhileReservedConcurrencyIsZero_andRunsOnceItIsLifted() throws Exception {
         String queue = E2e.unique("throttled");
         String queueArn = sqs.createQueue(queue);
