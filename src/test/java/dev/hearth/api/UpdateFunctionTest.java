@@ -475,7 +475,7 @@ class UpdateFunctionTest {
         String name = uniqueName("busy");
         createActive(lambda, name);
         // Thousands of files take the node far longer to unpack than one more request takes to arrive.
-        lambda.updateFunctionCode(u -> u.functionName(name).zipFile(SdkBytes.fromByteArray(manyFilesZip())));
+        lambda.updateFunctionCode(u -> u.functionName(name).zipFile(SdkBytes.fromByteArray(manyFilesZip(name))));
 
         assertAwsError(() -> lambda.updateFunctionConfiguration(u -> u.functionName(name).timeout(11)), 409,
                 "ResourceConflictException", "The operation cannot be performed at this time. An update is in"
@@ -492,7 +492,7 @@ class UpdateFunctionTest {
     @Test
     void updateFunctionCode_whileTheFunctionIsPending_isAConflict() {
         String name = uniqueName("pending");
-        lambda.createFunction(createRequest(name, manyFilesZip()).build());
+        lambda.createFunction(createRequest(name, manyFilesZip(name)).build());
 
         assertAwsError(() -> lambda.updateFunctionCode(u -> u.functionName(name).zipFile(SdkBytes.fromByteArray(zip()))),
                 409, "ResourceConflictException",
@@ -500,9 +500,14 @@ class UpdateFunctionTest {
         awaitSettled(lambda, name);
     }
 
-    private static byte[] manyFilesZip() {
+    /**
+     * A zip of thousands of files, distinct per {@code salt}: the node unpacks each distinct zip once and
+     * reuses it, so a zip another test already unpacked would activate at once and race nothing.
+     */
+    private static byte[] manyFilesZip(String salt) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("app.py", "def handler(event, context):\n    return event\n");
+        files.put("salt.txt", salt);
         for (int i = 0; i < 4000; i++) {
             files.put("pkg/d" + (i % 40) + "/m" + i + ".py", "X = " + i + "\n");
         }
