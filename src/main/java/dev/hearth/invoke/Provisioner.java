@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
 
 /**
  * Turns provisioned concurrency configurations into provisioned sets in the pool: for each one, the
- * version it names (an alias: the alias's primary version, as it pointed when the configuration was set)
+ * version it names (an alias: the alias's primary version; when the alias moves, the set moves with it)
  * gets that many environments started with
  * {@code AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency}; their progress goes back to the
  * registry as the configuration's status. Removing the configuration (or its version, or the function)
@@ -30,11 +30,15 @@ final class Provisioner implements AutoCloseable {
     private record Key(String functionName, String qualifier) {
     }
 
+    /** A provisioned set and what it was started for: the same again (an alias edit) keeps it. */
+    private record Active(dev.hearth.pool.PoolKey poolKey, int requested, EnvironmentPool.Provisioned set) {
+    }
+
     private final ConcurrencyRegistry registry;
     private final FunctionDirectory directory;
     private final EnvironmentPool pool;
     private final BiFunction<FunctionVersion, String, EnvironmentSpec> specs;
-    private final Map<Key, EnvironmentPool.Provisioned> sets = new ConcurrentHashMap<>();
+    private final Map<Key, Active> sets = new ConcurrentHashMap<>();
 
     Provisioner(ConcurrencyRegistry registry, FunctionDirectory directory, EnvironmentPool pool,
                 BiFunction<FunctionVersion, String, EnvironmentSpec> specs) {
@@ -46,9 +50,9 @@ final class Provisioner implements AutoCloseable {
 
     void onProvisioned(String functionName, String qualifier, Optional<ProvisionedConfig> now) {
         Key key = new Key(functionName, qualifier);
-        EnvironmentPool.Provisioned old = now.isPresent() ? null : sets.remove(key);
+        Active old = now.isPresent() ? null : sets.remove(key);
         if (old != null) {
-            old.close();
+            old.set().close();
         }
         if (now.isEmpty()) {
             return;
@@ -61,13 +65,18 @@ final class Provisioner implements AutoCloseable {
             return;
         }
         FunctionVersion version = found.get();
-        EnvironmentPool.Provisioned set = pool.provision(DefaultInvocationRouter.keyOf(version),
+        dev.hearth.pool.PoolKey poolKey = DefaultInvocationRouter.keyOf(version);
+        Active current = sets.get(key);
+        if (current != null && current.poolKey().equals(poolKey) && current.requested() == now.get().requested()) {
+            return; // e.g. an alias's description changed: its environments stay as they are
+        }
+        EnvironmentPool.Provisioned set = pool.provision(poolKey,
                 version.config().memorySize(), now.get().requested(),
                 () -> specs.apply(version, DefaultInvocationRouter.PROVISIONED),
                 progress -> registry.reportProvisioned(functionName, qualifier, status(progress)));
-        EnvironmentPool.Provisioned replaced = sets.put(key, set);
+        Active replaced = sets.put(key, new Active(poolKey, now.get().requested(), set));
         if (replaced != null) {
-            replaced.close();
+            replaced.set().close();
         }
     }
 
@@ -79,7 +88,7 @@ final class Provisioner implements AutoCloseable {
 
     @Override
     public void close() {
-        sets.values().forEach(EnvironmentPool.Provisioned::close);
+        sets.values().forEach(a -> a.set().close());
         sets.clear();
     }
 }

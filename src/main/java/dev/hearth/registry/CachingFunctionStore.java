@@ -28,6 +28,7 @@ final class CachingFunctionStore implements FunctionStore {
     private final Map<String, Map<String, Alias>> aliases = new ConcurrentHashMap<>();
     private final FunctionStore delegate;
     private final List<FunctionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<AliasListener> aliasListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writes = new ReentrantLock();
 
     CachingFunctionStore(FunctionStore delegate) {
@@ -69,6 +70,10 @@ final class CachingFunctionStore implements FunctionStore {
 
     void addListener(FunctionListener listener) {
         listeners.add(listener);
+    }
+
+    void addAliasListener(AliasListener listener) {
+        aliasListeners.add(listener);
     }
 
     static Alias toAlias(AliasRow row) {
@@ -162,6 +167,7 @@ final class CachingFunctionStore implements FunctionStore {
             boolean inserted = delegate.insertAlias(alias);
             if (inserted) {
                 aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
+                notifyAlias(alias.functionName(), alias.name(), Optional.of(toAlias(alias)));
             }
             return inserted;
         });
@@ -173,6 +179,7 @@ final class CachingFunctionStore implements FunctionStore {
             boolean replaced = delegate.replaceAlias(alias, expectedRevisionId);
             if (replaced) {
                 aliasesOf(alias.functionName()).put(alias.name(), toAlias(alias));
+                notifyAlias(alias.functionName(), alias.name(), Optional.of(toAlias(alias)));
             }
             return replaced;
         });
@@ -187,6 +194,7 @@ final class CachingFunctionStore implements FunctionStore {
                 if (of != null) {
                     of.remove(name);
                 }
+                notifyAlias(functionName, name, Optional.empty());
             }
             return deleted;
         });
@@ -205,6 +213,12 @@ final class CachingFunctionStore implements FunctionStore {
         FunctionVersion version = FunctionDocuments.fromRow(row);
         versionsOf(row.functionName()).put(row.version(), version);
         notify(row.functionName(), row.version(), Optional.of(version));
+    }
+
+    private void notifyAlias(String functionName, String aliasName, Optional<Alias> now) {
+        for (AliasListener listener : aliasListeners) {
+            listener.onAliasChanged(functionName, aliasName, now);
+        }
     }
 
     private void notify(String functionName, String version, Optional<FunctionVersion> now) {

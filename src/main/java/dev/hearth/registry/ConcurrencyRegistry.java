@@ -58,6 +58,7 @@ public interface ConcurrencyRegistry extends ConcurrencySettings {
                                       int accountLimit, Clock clock) {
         DefaultConcurrencyRegistry registry = new DefaultConcurrencyRegistry(store, directory, arns, accountLimit, clock);
         directory.addListener(registry::onFunctionChanged);
+        directory.addAliasListener(registry::onAliasChanged);
         return registry;
     }
 }

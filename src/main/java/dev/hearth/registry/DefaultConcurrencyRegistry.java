@@ -305,6 +305,31 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
         gone.forEach(k -> listeners.forEach(l -> l.onProvisioned(k.functionName(), k.qualifier(), Optional.empty())));
     }
 
+    /**
+     * An alias was deleted: its provisioned configuration goes with it. An alias now pointing elsewhere:
+     * its configuration is provisioned again, for the version it points at now (as AWS re-allocates
+     * provisioned concurrency when an alias moves).
+     */
+    void onAliasChanged(String functionName, String aliasName, Optional<Alias> now) {
+        Key key = new Key(functionName, aliasName);
+        ProvisionedConfig config = provisioned.get(key);
+        if (config == null) {
+            return;
+        }
+        if (now.isPresent()) {
+            listeners.forEach(l -> l.onProvisioned(functionName, aliasName, Optional.of(config)));
+            return;
+        }
+        writes.lock();
+        try {
+            store.deleteProvisioned(functionName, aliasName);
+            removeProvisioned(key);
+        } finally {
+            writes.unlock();
+        }
+        listeners.forEach(l -> l.onProvisioned(functionName, aliasName, Optional.empty()));
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private void removeProvisioned(Key key) {

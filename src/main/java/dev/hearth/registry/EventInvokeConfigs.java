@@ -40,7 +40,22 @@ public interface EventInvokeConfigs {
     /** The qualified ARN a config is reported under ({@code FunctionArn}). */
     String arnOf(EventInvokeConfig config);
 
+    /**
+     * The configs on {@code store}. A config of a version or alias is deleted with its version or alias
+     * (the store's cascade removes a deleted function's), so that a later alias of the same name starts
+     * without it.
+     */
     static EventInvokeConfigs create(FunctionDirectory directory, EventInvokeConfigStore store, Arns arns, Clock clock) {
+        directory.addListener((functionName, version, now) -> {
+            if (now.isEmpty() && !FunctionVersion.LATEST.equals(version)) {
+                store.delete(functionName, version);
+            }
+        });
+        directory.addAliasListener((functionName, aliasName, now) -> {
+            if (now.isEmpty()) {
+                store.delete(functionName, aliasName);
+            }
+        });
         return new StoredEventInvokeConfigs(directory, store, arns, clock);
     }
 }

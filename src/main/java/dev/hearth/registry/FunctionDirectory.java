@@ -32,4 +32,7 @@ public interface FunctionDirectory {
     Optional<FunctionVersion> version(String functionName, String version);
 
     void addListener(FunctionListener listener);
+
+    /** Registers a listener of alias creation, change and deletion. */
+    void addAliasListener(AliasListener listener);
 }

@@ -72,6 +72,11 @@ final class MemoryFunctionDirectory implements FunctionDirectory {
         store.addListener(listener);
     }
 
+    @Override
+    public void addAliasListener(AliasListener listener) {
+        store.addAliasListener(listener);
+    }
+
     /** A validated, existing function and qualifier. */
     private record Target(String name, FunctionVersion latest, String qualifier, Qualified.Kind kind) {
     }

@@ -180,4 +180,22 @@ class EventInvokeConfigTest {
 
         assertNotFound(() -> lambda.getFunctionEventInvokeConfig(b -> b.functionName(name)), missingConfig(name));
     }
+
+    @Test
+    void deletingAnAliasOrAVersion_deletesItsConfig_soANewAliasOfTheSameNameStartsWithout() {
+        String name = function();
+        lambda.publishVersion(b -> b.functionName(name));
+        lambda.createAlias(b -> b.functionName(name).name("live").functionVersion("1"));
+        lambda.putFunctionEventInvokeConfig(b -> b.functionName(name).qualifier("live").maximumRetryAttempts(0));
+        lambda.putFunctionEventInvokeConfig(b -> b.functionName(name).qualifier("1").maximumRetryAttempts(1));
+
+        lambda.deleteAlias(b -> b.functionName(name).name("live"));
+        lambda.deleteFunction(b -> b.functionName(name).qualifier("1"));
+        lambda.createAlias(b -> b.functionName(name).name("live").functionVersion("$LATEST"));
+
+        assertThat(lambda.listFunctionEventInvokeConfigs(b -> b.functionName(name)).functionEventInvokeConfigs())
+                .isEmpty();
+        assertNotFound(() -> lambda.getFunctionEventInvokeConfig(b -> b.functionName(name).qualifier("live")),
+                "The function " + arn(name) + ":live doesn't have an EventInvokeConfig");
+    }
 }

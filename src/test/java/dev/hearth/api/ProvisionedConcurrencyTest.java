@@ -261,4 +261,48 @@ class ProvisionedConcurrencyTest {
         assertThat(lambda.getAccountSettings(r -> { }).accountLimit().unreservedConcurrentExecutions())
                 .isEqualTo(withConfig + 1);
     }
+
+    @Test
+    void anAliasMovedToAnotherVersion_takesItsProvisionedEnvironmentsAlong() {
+        String name = uniqueName("moving");
+        byte[] zip = dev.hearth.testing.Zips.of(java.util.Map.of("app.py", """
+                import os
+                def handler(event, context):
+                    return os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"] + " " + os.environ["AWS_LAMBDA_FUNCTION_VERSION"]
+                """));
+        lambda.createFunction(Fixtures.createRequest(name, zip).handler("app.handler").build());
+        Fixtures.awaitSettled(lambda, name);
+        lambda.publishVersion(p -> p.functionName(name));
+        lambda.updateFunctionConfiguration(u -> u.functionName(name).description("second"));
+        Fixtures.awaitSettled(lambda, name);
+        lambda.publishVersion(p -> p.functionName(name));
+        lambda.createAlias(a -> a.functionName(name).name("live").functionVersion("1"));
+        lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("live")
+                .provisionedConcurrentExecutions(1));
+        awaitStatus(name, "live", ProvisionedConcurrencyStatusEnum.READY);
+
+        lambda.updateAlias(u -> u.functionName(name).name("live").functionVersion("2"));
+
+        // Provisioned environments are leased before on-demand ones, so once version 2's is up, it answers.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> lambda.invoke(i -> i.functionName(name).qualifier("live")).payload().asUtf8String(),
+                        body -> body.equals("\"provisioned-concurrency 2\""));
+        lambda.deleteProvisionedConcurrencyConfig(d -> d.functionName(name).qualifier("live"));
+    }
+
+    @Test
+    void deletingTheAlias_removesItsConfig() {
+        String name = published("aliasgone");
+        lambda.createAlias(a -> a.functionName(name).name("live").functionVersion("1"));
+        lambda.putProvisionedConcurrencyConfig(p -> p.functionName(name).qualifier("live")
+                .provisionedConcurrentExecutions(1));
+
+        lambda.deleteAlias(d -> d.functionName(name).name("live"));
+        lambda.createAlias(a -> a.functionName(name).name("live").functionVersion("1"));
+
+        assertThat(lambda.listProvisionedConcurrencyConfigs(l -> l.functionName(name)).provisionedConcurrencyConfigs())
+                .isEmpty();
+        assertAwsError(() -> lambda.getProvisionedConcurrencyConfig(g -> g.functionName(name).qualifier("live")), 404,
+                "ProvisionedConcurrencyConfigNotFoundException", NOT_FOUND);
+    }
 }
