@@ -17,6 +17,7 @@ import dev.hearth.core.Arns;
 import dev.hearth.core.Ids;
 import dev.hearth.environment.EnvironmentFactory;
 import dev.hearth.environment.EnvironmentSettings;
+import dev.hearth.environment.StemCellSettings;
 import dev.hearth.invoke.InvocationRouter;
 import dev.hearth.logs.FunctionLogs;
 import dev.hearth.logs.LogGroups;
@@ -131,7 +132,10 @@ public final class Node implements AutoCloseable {
                 LOG_CAP_CHECK_EVERY));
         EnvironmentSettings settings = EnvironmentSettings.defaults(root.resolve("environments"), virtualThreads)
                 .withRegion(config.region(), config.accountId());
-        EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings));
+        StemCellSettings cells = config.stemCells() == 0 ? StemCellSettings.off()
+                : StemCellSettings.defaults().withPerRuntime(config.stemCells());
+        EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings,
+                cells));
         EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx,
                 config.concurrency().memoryBudgetMb(), config.concurrency().scaleUpPerTenSeconds()));
         registry.directory().addListener((name, version, now) ->

@@ -79,13 +79,18 @@ final class ServeCommand implements Callable<Integer> {
                     + " http://127.0.0.1:9324 (env HEARTH_SQS_ENDPOINT; default: none, SQS targets are skipped).")
     String sqsEndpoint;
 
+    @Option(names = "--stem-cells", defaultValue = "${env:HEARTH_STEM_CELLS:-2}",
+            description = "Sandboxes kept started ahead of cold starts, interpreter loaded, per recently used runtime"
+                    + " (python3.x); 0 turns them off (env HEARTH_STEM_CELLS, default ${DEFAULT-VALUE}).")
+    int stemCells;
+
     @Override
     public Integer call() throws InterruptedException {
         HearthConfig config;
         try {
             config = new HearthConfig(host, port, dataDir, region, accountId, publicUrl == null ? "" : publicUrl,
                     Duration.ofSeconds(keepAliveSeconds), concurrency(), async(),
-                    LogConfig.defaults().withDiskCapMb(logDiskCapMb));
+                    LogConfig.defaults().withDiskCapMb(logDiskCapMb), stemCells);
         } catch (IllegalArgumentException e) {
             System.err.println("hearth: " + e.getMessage());
             return 2;

@@ -19,9 +19,13 @@ import java.util.regex.Pattern;
  * @param concurrency account concurrency, scaling rate and the memory budget for environments
  * @param async       the asynchronous invocation queue: retry back-off, destinations
  * @param logs        function log retention and disk cap
+ * @param stemCells   stem cells (sandboxes started ahead of cold starts, interpreter loaded) kept per recently
+ *                    used runtime set-up; 0 turns them off (the default here, so tests start cold; {@code
+ *                    hearth serve} defaults to 2)
  */
 public record HearthConfig(String host, int port, Path dataDir, String region, String accountId, String publicUrl,
-                           Duration keepAlive, ConcurrencyConfig concurrency, AsyncConfig async, LogConfig logs) {
+                           Duration keepAlive, ConcurrencyConfig concurrency, AsyncConfig async, LogConfig logs,
+                           int stemCells) {
 
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(10);
 
@@ -46,6 +50,9 @@ public record HearthConfig(String host, int port, Path dataDir, String region, S
         if (keepAlive.isNegative() || keepAlive.isZero()) {
             throw new IllegalArgumentException("keep-alive must be positive, got " + keepAlive);
         }
+        if (stemCells < 0) {
+            throw new IllegalArgumentException("stem cells must not be negative, got " + stemCells);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -61,31 +68,36 @@ public record HearthConfig(String host, int port, Path dataDir, String region, S
     /** Defaults for everything but the data dir; tests start from this. */
     public static HearthConfig defaults(Path dataDir) {
         return new HearthConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_REGION, DEFAULT_ACCOUNT_ID, "",
-                DEFAULT_KEEP_ALIVE, ConcurrencyConfig.defaults(), AsyncConfig.defaults(), LogConfig.defaults());
+                DEFAULT_KEEP_ALIVE, ConcurrencyConfig.defaults(), AsyncConfig.defaults(), LogConfig.defaults(), 0);
     }
 
     public HearthConfig withPort(int newPort) {
         return new HearthConfig(host, newPort, dataDir, region, accountId, publicUrl, keepAlive, concurrency, async,
-                logs);
+                logs, stemCells);
     }
 
     public HearthConfig withKeepAlive(Duration newKeepAlive) {
         return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, newKeepAlive, concurrency, async,
-                logs);
+                logs, stemCells);
     }
 
     public HearthConfig withConcurrency(ConcurrencyConfig newConcurrency) {
         return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, newConcurrency, async,
-                logs);
+                logs, stemCells);
     }
 
     public HearthConfig withAsync(AsyncConfig newAsync) {
         return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, concurrency, newAsync,
-                logs);
+                logs, stemCells);
     }
 
     public HearthConfig withLogs(LogConfig newLogs) {
         return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, concurrency, async,
-                newLogs);
+                newLogs, stemCells);
+    }
+
+    public HearthConfig withStemCells(int newStemCells) {
+        return new HearthConfig(host, port, dataDir, region, accountId, publicUrl, keepAlive, concurrency, async, logs,
+                newStemCells);
     }
 }

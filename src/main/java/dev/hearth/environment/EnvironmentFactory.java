@@ -20,7 +20,16 @@ public interface EnvironmentFactory extends AutoCloseable {
      */
     static EnvironmentFactory create(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
                                      Clock clock, EnvironmentSettings settings) {
-        return new LocalEnvironmentFactory(vertx, launcher, runtimes, logs, clock, settings);
+        return create(vertx, launcher, runtimes, logs, clock, settings, StemCellSettings.off());
+    }
+
+    /**
+     * As above, and cold starts become stem cells ({@code cells}) where one matches: sandboxes started
+     * ahead of demand with the interpreter and bootstrap loaded, refilled in the background.
+     */
+    static EnvironmentFactory create(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
+                                     Clock clock, EnvironmentSettings settings, StemCellSettings cells) {
+        return new LocalEnvironmentFactory(vertx, launcher, runtimes, logs, clock, settings, cells);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * {@link EnvironmentFactory} for this node: every environment gets a fresh id (32 hex digits, also the
  * tail of its log stream name and its sandbox id), a log stream, and the Vert.x context of the thread
  * that starts it — an environment started from an event loop shares that loop, which saves a thread hop
- * between the invoke path and the Runtime API.
+ * between the invoke path and the Runtime API. With stem cells on, a cold start first looks for a waiting
+ * sandbox it can become ({@link StemCells}); the pool sees no difference.
  *
  * <p>Threading: {@link #start} runs on any thread and does no I/O; {@link #close} waits (bounded) for
  * the environments to stop unless it is called on a Vert.x thread, where it must not block.
@@ -36,17 +38,21 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
     private final FunctionLogs logs;
     private final Clock clock;
     private final EnvironmentSettings settings;
+    private final Optional<StemCells> cells;
     private final Set<RuntimeEnvironment> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     LocalEnvironmentFactory(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
-                            Clock clock, EnvironmentSettings settings) {
+                            Clock clock, EnvironmentSettings settings, StemCellSettings cellSettings) {
         this.vertx = vertx;
         this.launcher = launcher;
         this.runtimes = runtimes;
         this.logs = logs;
         this.clock = clock;
         this.settings = settings;
+        this.cells = cellSettings.enabled()
+                ? Optional.of(new StemCells(launcher, cellSettings, settings.scratchDir(), settings.blocking()))
+                : Optional.empty();
     }
 
     @Override
@@ -59,7 +65,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
         LogStream stream = logs.open(spec.logGroup(), streamName);
         Context context = vertx.getOrCreateContext();
         RuntimeEnvironment environment = new RuntimeEnvironment(id, spec, streamName, vertx, context, launcher,
-                runtimes, stream, clock, settings);
+                cells, runtimes, stream, clock, settings);
         live.add(environment);
         environment.stopped().whenComplete((v, e) -> live.remove(environment));
         environment.begin();
@@ -69,6 +75,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
     @Override
     public void close() {
         closed = true;
+        cells.ifPresent(StemCells::close);
         List<RuntimeEnvironment> stopping = List.copyOf(live);
         for (RuntimeEnvironment environment : stopping) {
             environment.shutdown("the node is shutting down");

@@ -115,6 +115,7 @@ final class RuntimeApiServer {
                 .setIdleTimeout(0)
                 // curl and some HTTP clients ask before sending a large body.
                 .setHandle100ContinueAutomatically(true))
+                .connectionHandler(this::verdictOf)
                 .requestHandler(this::onRequest);
     }
 
@@ -159,12 +160,7 @@ final class RuntimeApiServer {
      */
     private void onRequest(HttpServerRequest request) {
         io.vertx.core.http.HttpConnection connection = request.connection();
-        java.util.concurrent.CompletableFuture<Boolean> verdict = verdicts.get(connection);
-        if (verdict == null) {
-            verdict = gate.admits(connection.remoteAddress().port(), connection.localAddress().port());
-            verdicts.put(connection, verdict);
-            connection.closeHandler(v -> verdicts.remove(connection));
-        }
+        java.util.concurrent.CompletableFuture<Boolean> verdict = verdictOf(connection);
         Boolean known = verdict.getNow(null);
         if (Boolean.TRUE.equals(known)) {
             serve(request);
@@ -186,6 +182,21 @@ final class RuntimeApiServer {
                         .onComplete(done -> connection.close());
             }
         }));
+    }
+
+    /**
+     * The gate's verdict on a connection, asked once: as soon as the connection is accepted, so that a
+     * runtime that connects early (the bootstraps do, before their imports) finds it decided by the time
+     * its first request arrives.
+     */
+    private java.util.concurrent.CompletableFuture<Boolean> verdictOf(io.vertx.core.http.HttpConnection connection) {
+        java.util.concurrent.CompletableFuture<Boolean> verdict = verdicts.get(connection);
+        if (verdict == null) {
+            verdict = gate.admits(connection.remoteAddress().port(), connection.localAddress().port());
+            verdicts.put(connection, verdict);
+            connection.closeHandler(v -> verdicts.remove(connection));
+        }
+        return verdict;
     }
 
     private void serve(HttpServerRequest request) {

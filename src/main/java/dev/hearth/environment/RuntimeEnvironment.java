@@ -64,6 +64,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private final Vertx vertx;
     private final Context context;
     private final SandboxLauncher launcher;
+    /** Where a cold start first looks for a waiting sandbox it can become ({@link StemCells}). */
+    private final Optional<StemCells> cells;
     private final ManagedRuntimes runtimes;
     private final Clock clock;
     private final EnvironmentSettings settings;
@@ -102,14 +104,15 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private Fault initFault;
 
     RuntimeEnvironment(String id, EnvironmentSpec spec, String logStreamName, Vertx vertx, Context context,
-                       SandboxLauncher launcher, ManagedRuntimes runtimes, LogStream stream, Clock clock,
-                       EnvironmentSettings settings) {
+                       SandboxLauncher launcher, Optional<StemCells> cells, ManagedRuntimes runtimes,
+                       LogStream stream, Clock clock, EnvironmentSettings settings) {
         this.id = id;
         this.spec = spec;
         this.logStreamName = logStreamName;
         this.vertx = vertx;
         this.context = context;
         this.launcher = launcher;
+        this.cells = cells;
         this.runtimes = runtimes;
         this.clock = clock;
         this.settings = settings;
@@ -216,7 +219,10 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                 () -> onLaunchFailed(new Fault.Platform("Sandbox.Failure", "the node is shutting down")));
     }
 
-    /** On a virtual thread: resolves the runtime, builds the process environment, forks the sandbox. */
+    /**
+     * On a virtual thread: resolves the runtime, builds the process environment, forks the sandbox or
+     * specialises a stem cell into it.
+     */
     private void launch(int port) {
         try {
             Optional<RuntimeLaunch> how = runtimes.launch(spec.runtime(), spec.handler(), spec.memoryMb(),
@@ -235,7 +241,9 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             String initStart = LogLines.initStart(runtime.runtimeVersion(), runtimeVersionArn());
             context.runOnContext(v -> log.line(initStart));
             long launchedAt = System.nanoTime();
-            Sandbox launched = launcher.launch(sandboxSpec);
+            // A stem cell becomes this sandbox when one matches; Init Duration then counts from here as well.
+            Optional<Sandbox> cell = cells.flatMap(c -> c.take(sandboxSpec, spec.runtime()));
+            Sandbox launched = cell.isPresent() ? cell.get() : launcher.launch(sandboxSpec);
             context.runOnContext(v -> onLaunched(launched, launchedAt));
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: cannot launch the runtime: {}", this, e.toString());

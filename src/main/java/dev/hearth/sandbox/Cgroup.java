@@ -27,6 +27,13 @@ interface Cgroup {
      */
     void settleCpu(ResourceLimits limits);
 
+    /**
+     * Moves the cgroup to new limits while its processes run: the memory limit (a stem cell taking on a
+     * function's MemorySize) and the CPU start-up allowance again, which {@link #settleCpu} later lowers.
+     * Fails if the new memory limit is below what the processes already use.
+     */
+    void resize(ResourceLimits limits) throws java.io.IOException;
+
     /** SIGKILLs every process in the cgroup. */
     void killAll();
 

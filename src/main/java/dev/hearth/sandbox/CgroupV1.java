@@ -140,6 +140,33 @@ final class CgroupV1 implements Cgroups {
             }
         }
 
+        /**
+         * v1 keeps {@code memory.limit_in_bytes <= memory.memsw.limit_in_bytes} at every write, so the pair is
+         * written in the order that holds it: the combined limit first when growing, last when shrinking.
+         */
+        @Override
+        public void resize(ResourceLimits limits) throws IOException {
+            Path memory = dirs.get("memory");
+            Path limit = memory.resolve("memory.limit_in_bytes");
+            Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
+            String bytes = Long.toString(limits.memoryBytes());
+            if (Files.exists(memsw)) {
+                boolean growing = limits.memoryBytes() >= CgroupFiles.readLong(limit).orElse(Long.MAX_VALUE);
+                CgroupFiles.write(growing ? memsw : limit, bytes);
+                CgroupFiles.write(growing ? limit : memsw, bytes);
+            } else {
+                CgroupFiles.write(limit, bytes);
+            }
+            Path cpu = dirs.get("cpu");
+            if (cpu != null) {
+                CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.initCpuQuotaMicros()));
+            }
+            Path pids = dirs.get("pids");
+            if (pids != null) {
+                CgroupFiles.write(pids.resolve("pids.max"), Integer.toString(limits.pids()));
+            }
+        }
+
         @Override
         public void killAll() {
             procsFiles().forEach(CgroupFiles::killAll);

@@ -213,6 +213,15 @@ final class CgroupV2 implements Cgroups {
         }
 
         @Override
+        public void resize(ResourceLimits limits) throws IOException {
+            CgroupFiles.write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+            if (cpu) {
+                CgroupFiles.write(dir.resolve("cpu.max"), limits.initCpuQuotaMicros() + " " + limits.cpuPeriodMicros());
+            }
+            CgroupFiles.writeIfPresent(dir.resolve("pids.max"), Integer.toString(limits.pids()));
+        }
+
+        @Override
         public void killAll() {
             // cgroup.kill (5.14+) kills the whole tree atomically, forks included.
             Path kill = dir.resolve("cgroup.kill");

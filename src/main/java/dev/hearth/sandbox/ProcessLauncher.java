@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one {@link SandboxLauncher}: creates the sandbox's cgroup, starts the {@link CommandPlan}'s process
@@ -56,10 +58,32 @@ final class ProcessLauncher implements SandboxLauncher {
 
     @Override
     public Sandbox launch(SandboxSpec spec) throws IOException {
+        return start(spec, plan.processFor(spec), () -> true);
+    }
+
+    /**
+     * A stem cell: the same process, cgroup and limits as {@link #launch}, with a pipe for standard input.
+     * Its start-up allowance is settled only while the cell still has the limits it was launched with; once
+     * specialised, its own allowance and settling take over ({@link ProcessStemSandbox}). Only inside
+     * bubblewrap: a plain process sees host paths, which a cell could not swap under a running process.
+     */
+    @Override
+    public Optional<StemSandbox> launchStem(SandboxSpec spec) throws IOException {
+        if (!isolation.bubblewrap()) {
+            return Optional.empty();
+        }
+        ProcessBuilder builder = plan.processFor(spec).redirectInput(ProcessBuilder.Redirect.PIPE);
+        AtomicReference<ProcessStemSandbox> stem = new AtomicReference<>();
+        ProcessSandbox sandbox = start(spec, builder, () -> stem.get() == null || !stem.get().specialised());
+        stem.set(new ProcessStemSandbox(sandbox, spec.pidLimit(), cores, plan.ownedTasks(), this::settleLater));
+        return Optional.of(stem.get());
+    }
+
+    private ProcessSandbox start(SandboxSpec spec, ProcessBuilder builder, BooleanSupplier settleLaunchLimits)
+            throws IOException {
         if (closed) {
             throw new IllegalStateException("sandbox launcher is closed");
         }
-        ProcessBuilder builder = plan.processFor(spec);
         ResourceLimits limits = ResourceLimits.of(spec, cores, plan.ownedTasks());
         Optional<Cgroup> cgroup = cgroups.create(spec.id(), limits);
         Process process;
@@ -76,18 +100,26 @@ final class ProcessLauncher implements SandboxLauncher {
             if (closed) {
                 throw new RejectedExecutionException();
             }
-            // Checks liveness by identity, so a later sandbox reusing the id is not throttled early.
-            cgroup.ifPresent(c -> timer.schedule(() -> {
-                if (live.contains(sandbox)) {
-                    c.settleCpu(limits);
-                }
-            }, initBoost.toMillis(), TimeUnit.MILLISECONDS));
+            settleLater(sandbox, limits, settleLaunchLimits);
         } catch (RejectedExecutionException e) {
             // close() ran while this one was starting and could not see it.
             sandbox.close();
             throw new IllegalStateException("sandbox launcher is closed");
         }
         return sandbox;
+    }
+
+    /**
+     * Lowers the sandbox's CPU from the start-up allowance to its share after {@link #initBoost}, if it is
+     * still live (by identity, so a later sandbox reusing the id is not throttled early) and
+     * {@code stillWanted} says these limits are still the sandbox's.
+     */
+    private void settleLater(ProcessSandbox sandbox, ResourceLimits limits, BooleanSupplier stillWanted) {
+        sandbox.cgroup().ifPresent(c -> timer.schedule(() -> {
+            if (live.contains(sandbox) && stillWanted.getAsBoolean()) {
+                c.settleCpu(limits);
+            }
+        }, initBoost.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override

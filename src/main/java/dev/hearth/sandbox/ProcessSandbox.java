@@ -47,6 +47,16 @@ final class ProcessSandbox implements Sandbox {
         });
     }
 
+    /** The sandbox's cgroup, when the machine gives one. */
+    Optional<Cgroup> cgroup() {
+        return cgroup;
+    }
+
+    /** The pipe to the process's standard input (a stem cell's; otherwise it leads nowhere). */
+    java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
     static ExitStatus status(int exitValue, boolean oomKilled) {
         if (exitValue > 128 && exitValue <= 128 + 64) {
             return new ExitStatus(OptionalInt.empty(), OptionalInt.of(exitValue - 128), oomKilled);

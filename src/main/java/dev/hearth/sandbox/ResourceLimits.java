@@ -35,10 +35,15 @@ record ResourceLimits(long memoryBytes, long cpuQuotaMicros, long initCpuQuotaMi
      *                   added to the spec's limit so they do not eat into the function's allowance
      */
     static ResourceLimits of(SandboxSpec spec, int cores, int ownedTasks) {
+        return of(spec.memoryMb(), spec.pidLimit(), cores, ownedTasks);
+    }
+
+    /** The same for a memory size and pid limit given apart from a spec (a stem cell taking on a function's). */
+    static ResourceLimits of(int memoryMb, int pidLimit, int cores, int ownedTasks) {
         int machine = Math.max(1, cores);
-        double vcpus = Math.min(Math.max(spec.memoryMb() / MB_PER_VCPU, MIN_VCPUS), machine);
+        double vcpus = Math.min(Math.max(memoryMb / MB_PER_VCPU, MIN_VCPUS), machine);
         long quota = Math.max(1000, Math.round(vcpus * PERIOD_MICROS));
-        return new ResourceLimits(spec.memoryMb() * 1024L * 1024L, quota, machine * PERIOD_MICROS, PERIOD_MICROS,
-                spec.pidLimit() + ownedTasks);
+        return new ResourceLimits(memoryMb * 1024L * 1024L, quota, machine * PERIOD_MICROS, PERIOD_MICROS,
+                pidLimit + ownedTasks);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.sandbox;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Starts sandboxes. Implementations: bubblewrap + cgroups, or a plain process where those are missing
@@ -10,6 +11,15 @@ import java.io.IOException;
 public interface SandboxLauncher extends AutoCloseable {
 
     Sandbox launch(SandboxSpec spec) throws IOException;
+
+    /**
+     * Launches a stem cell ({@link StemSandbox}): as {@link #launch}, except that the process's standard
+     * input is a pipe kept for {@link StemSandbox#specialise}. {@code spec.memoryMb()} is the nominal limit
+     * while it waits. Empty when this launcher has no such thing (then every start is a plain launch).
+     */
+    default Optional<StemSandbox> launchStem(SandboxSpec spec) throws IOException {
+        return Optional.empty();
+    }
 
     /** What isolation this launcher gives on this machine. */
     Isolation isolation();

@@ -10,19 +10,48 @@ working directory is the task root. LAMBDA_TASK_ROOT and LAMBDA_RUNTIME_DIR (def
 
 The Runtime API is spoken over one persistent HTTP/1.1 connection with a minimal client of our own:
 http.client pulls in ssl and email (about 30 ms of imports, twice the interpreter's own start-up), and a
-kept-alive connection saves a TCP handshake per invocation.
+kept-alive connection saves a TCP handshake per invocation. It is opened before anything else is
+imported: the platform checks that a connection comes from this sandbox as soon as it accepts it, and
+that check then runs while the imports below do.
+
+As a stem cell (HEARTH_STEM_CELL=1, started by the platform before any function needs it) the
+bootstrap imports everything, then waits on its standard input for the function's complete
+environment (NAME=value entries, each ended by NUL, up to end-of-file), takes it on, and goes on as a
+freshly started runtime would: only then is the handler imported, so the function's init code runs in
+every new environment. The platform starts cells only with the variables an interpreter reads at its
+start equal to the function's, so nothing the function can see differs.
 """
 
-import decimal
-import importlib
-import json
-import logging
-import math
 import os
 import socket
 import sys
-import time
-import traceback
+
+
+def _connect(address):
+    host, sep, port = address.rpartition(":")
+    if not sep:
+        raise ValueError("AWS_LAMBDA_RUNTIME_API must be host:port, got %r" % address)
+    sock = socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def _connect_ahead():
+    try:
+        return _connect(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    except (KeyError, OSError, ValueError):
+        return None  # connected (and reported) on the first request instead
+
+
+_STEM_CELL = os.environ.get("HEARTH_STEM_CELL") == "1"
+_EARLY_SOCKET = _connect_ahead() if __name__ == "__main__" and not _STEM_CELL else None
+
+import importlib  # noqa: E402  (after the early connection, on purpose)
+import json  # noqa: E402
+import logging  # noqa: E402
+import math  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
 
 _API_PREFIX = "/2018-06-01/runtime"
 _ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
@@ -38,9 +67,10 @@ _RESERVED_LOG_FIELDS = {
     "threadName", "processName", "process", "aws_request_id", "tenant_id", "_frame_type",
 }
 
-_LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
-# AWS maps TRACE (which Python's logging lacks) to DEBUG.
-_LOG_LEVEL = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper().replace("TRACE", "DEBUG")
+# Read from the function's environment by _configure(), once that environment is final.
+_LOG_FORMAT_JSON = False
+_LOG_LEVEL = ""
+_ENCODER = None
 
 _UNHANDLED_EXCEPTION_WARNING = (
     "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
@@ -88,17 +118,19 @@ class RuntimeApiClient:
     """A minimal HTTP/1.1 client holding one kept-alive connection to the Runtime API."""
 
     def __init__(self, address):
-        host, sep, port = address.rpartition(":")
-        if not sep:
-            raise ValueError("AWS_LAMBDA_RUNTIME_API must be host:port, got %r" % address)
-        self._address = (host.strip("[]") or "127.0.0.1", int(port))
+        self._address = address
         self._host_header = address
         self._sock = None
         self._reader = None
 
+    def adopt(self, sock):
+        """Uses a connection opened ahead of the first request."""
+        if sock is not None and self._sock is None:
+            self._sock = sock
+            self._reader = sock.makefile("rb")
+
     def _connect(self):
-        sock = socket.create_connection(self._address)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock = _connect(self._address)
         self._sock = sock
         self._reader = sock.makefile("rb")
 
@@ -222,19 +254,24 @@ class RuntimeApiClient:
 # JSON
 
 
+def _is_decimal(o):
+    # No Decimal exists unless its module was imported, so the bootstrap need not import it (2-3 ms).
+    for name in ("decimal", "_decimal", "_pydecimal"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(o, module.Decimal):
+            return True
+    return False
+
+
 class _Encoder(json.JSONEncoder):
     # AWS's runtime uses simplejson, which writes Decimals (e.g. from DynamoDB) as numbers; the standard
     # library cannot write a raw number, so Decimals become ints or floats.
     def default(self, o):
-        if isinstance(o, decimal.Decimal):
+        if _is_decimal(o):
             if o.is_nan():
                 return math.nan
             return int(o) if o == o.to_integral_value() else float(o)
         return super().default(o)
-
-
-# awslambdaric writes non-ASCII characters unescaped only on python3.12.
-_ENCODER = _Encoder(ensure_ascii=os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12")
 
 
 def to_json(obj):
@@ -609,12 +646,59 @@ def update_xray_env_variable(trace_id):
         os.environ.pop("_X_AMZN_TRACE_ID", None)
 
 
+def _configure():
+    """Reads the settings that come from the function's environment."""
+    global _LOG_FORMAT_JSON, _LOG_LEVEL, _ENCODER
+    _LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+    # AWS maps TRACE (which Python's logging lacks) to DEBUG.
+    _LOG_LEVEL = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper().replace("TRACE", "DEBUG")
+    # awslambdaric writes non-ASCII characters unescaped only on python3.12.
+    _ENCODER = _Encoder(ensure_ascii=os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12")
+
+
+def _become_function():
+    """As a stem cell: waits for the function's environment on standard input, then takes it on."""
+    chunks = []
+    while True:
+        chunk = os.read(0, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data:
+        sys.exit(0)  # retired without ever being used
+    environment = {}
+    for entry in data.split(b"\0"):
+        if entry:
+            name, _, value = entry.partition(b"=")
+            environment[os.fsdecode(name)] = os.fsdecode(value)
+    # What the sandbox (PWD) or the interpreter itself (LC_CTYPE, by PEP 538's locale coercion) added when
+    # the cell started is kept: a fresh start of this function would have added the same.
+    added = {k: v for k, v in os.environ.items() if k not in environment and k != "HEARTH_STEM_CELL"}
+    os.environ.clear()
+    os.environ.update(environment)
+    os.environ.update(added)
+    time.tzset()
+    # A freshly started runtime's standard input is /dev/null: so is this one's from now on.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    # No import looked in /var/task or /opt yet (they join sys.path below), so no finder cache is stale.
+    os.chdir(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
+
+
 def main():
     global _current_request_id, _current_tenant_id
+    early = _EARLY_SOCKET
+    if _STEM_CELL:
+        _become_function()
+        early = _connect_ahead()
+    _configure()
     sys.stdout = _Unbuffered(sys.stdout)
     sys.stderr = _Unbuffered(sys.stderr)
     set_default_sys_path()
     client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    client.adopt(early)
     handler_name = os.environ.get("_HANDLER", "")
     try:
         setup_logging()

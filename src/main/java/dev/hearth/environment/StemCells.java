@@ -1,0 +1,342 @@
+package dev.hearth.environment;
+
+import dev.hearth.sandbox.Sandbox;
+import dev.hearth.sandbox.SandboxLauncher;
+import dev.hearth.sandbox.SandboxSpec;
+import dev.hearth.sandbox.StemSandbox;
+import dev.hearth.sandbox.TreeLinks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stem cells: for each runtime set-up that cold starts used recently, a few sandboxes started ahead of
+ * demand whose interpreter has loaded Hearth's bootstrap and waits on its standard input. A cold start
+ * that finds one ({@link #take}) does not launch anything: it shows the function's code in the cell's
+ * {@code /var/task} (and layers in {@code /opt}) through hard links ({@link TreeLinks}), gives the cell's
+ * cgroup the function's limits, and sends the process the function's complete environment; the bootstrap
+ * then sets that environment, imports the handler — the function's init code runs there, in every new
+ * environment, as on AWS — and asks for its first event. The set-up ({@link Template}) holds everything
+ * that counts before the first line of the bootstrap runs (interpreter, argv, {@code /var/runtime}, the
+ * size of {@code /tmp}, the pid limit, and the variables an interpreter reads at its start such as
+ * {@code PYTHON*}, {@code LD_*}, {@code LC_*}); a function whose set-up differs from every cell's starts
+ * as before, and its set-up gets cells of its own.
+ *
+ * <p>Bounded: {@link StemCellSettings#perRuntime} ready cells per set-up, {@link StemCellSettings#maxCells}
+ * in all, each capped at {@link StemCellSettings#CELL_MEMORY_MB} while it waits; a set-up unused for
+ * {@link StemCellSettings#retireAfter} loses its cells. Refills start a moment after a take, so that the
+ * cold start that took the cell gets the CPU first.
+ *
+ * <p>Threading: thread-safe. {@link #take} blocks (links, cgroupfs, a pipe write): call it from virtual
+ * threads. Cells start on the blocking executor; one daemon thread times refills and retirement.
+ */
+final class StemCells implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StemCells.class);
+    /** Set in a cell's start-up environment only: the bootstrap then waits for its instructions. */
+    static final String CELL_VARIABLE = "HEARTH_STEM_CELL";
+    private static final long REFILL_DELAY_MILLIS = 150;
+
+    private final SandboxLauncher launcher;
+    private final StemCellSettings settings;
+    private final Executor blocking;
+    private final Path cellsDir;
+    private final Map<Template, Shelf> shelves = new ConcurrentHashMap<>();
+    private final AtomicInteger alive = new AtomicInteger();
+    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    /**
+     * What a cell must share with a function to become it: everything fixed when its process starts.
+     *
+     * @param startEnvironment the variables the interpreter reads at its start ({@link #readAtStart})
+     */
+    record Template(List<String> command, Path runtimeDir, List<Path> extraReadOnly, int tmpSizeMb, int pidLimit,
+                    Map<String, String> startEnvironment) {
+
+        static Template of(SandboxSpec spec) {
+            Map<String, String> atStart = new TreeMap<>();
+            spec.environment().forEach((k, v) -> {
+                if (readAtStart(k)) {
+                    atStart.put(k, v);
+                }
+            });
+            return new Template(spec.command(), spec.runtimeDir(), spec.extraReadOnly(), spec.tmpSizeMb(),
+                    spec.pidLimit(), Map.copyOf(atStart));
+        }
+    }
+
+    /** One set-up's cells: ready ones, how many are starting, when a cold start last asked. */
+    private static final class Shelf {
+        final ConcurrentLinkedDeque<Cell> ready = new ConcurrentLinkedDeque<>();
+        final AtomicInteger starting = new AtomicInteger();
+        volatile long lastWantedNanos = System.nanoTime();
+    }
+
+    /** A waiting cell: its sandbox and the host directories shown as its /var/task and /opt. */
+    private record Cell(StemSandbox sandbox, Path root, Path task, Path opt, AtomicBoolean claimed) {
+    }
+
+    StemCells(SandboxLauncher launcher, StemCellSettings settings, Path scratchDir, Executor blocking) {
+        this.launcher = launcher;
+        this.settings = settings;
+        this.blocking = blocking;
+        this.cellsDir = scratchDir.resolve("cells").resolve(ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hearth-stem-cells");
+            t.setDaemon(true);
+            return t;
+        });
+        long sweepMillis = Math.max(100, settings.retireAfter().toMillis() / 4);
+        timer.scheduleWithFixedDelay(this::retireIdle, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        sweepStale(scratchDir.resolve("cells"));
+    }
+
+    /**
+     * Whether a variable changes what an interpreter does before its first line of code runs (so a cell
+     * started without it would differ): Python's and the C library's start-up variables, the locale, and
+     * {@code HOME} (Python's user site directory). {@code TZ} is not among them: the bootstrap applies it
+     * with {@code time.tzset()} when it sets the function's environment.
+     */
+    static boolean readAtStart(String name) {
+        return name.startsWith("PYTHON") || name.startsWith("_PYTHON") || name.startsWith("LD_")
+                || name.startsWith("LC_") || name.startsWith("GLIBC_") || name.startsWith("MALLOC_")
+                || name.equals("LANG") || name.equals("LANGUAGE") || name.equals("HOME");
+    }
+
+    /** The runtimes whose bootstrap can wait as a cell. */
+    static boolean supports(String runtime) {
+        return runtime.startsWith("python3.");
+    }
+
+    /**
+     * A specialised cell for {@code wanted} (the sandbox a plain launch would start for {@code runtime}),
+     * when a ready one matches; empty otherwise, and then the caller launches as usual. Either way the
+     * set-up counts as wanted, so it gets (or keeps) its cells.
+     */
+    Optional<Sandbox> take(SandboxSpec wanted, String runtime) {
+        if (closed || !settings.enabled() || !supports(runtime)
+                || wanted.extraReadOnly().stream().anyMatch(p -> p.startsWith("/opt"))) {
+            return Optional.empty();
+        }
+        Template template = Template.of(wanted);
+        Shelf shelf = shelves.computeIfAbsent(template, t -> new Shelf());
+        shelf.lastWantedNanos = System.nanoTime();
+        Cell cell = null;
+        for (Cell c; (c = shelf.ready.pollFirst()) != null; ) {
+            if (claim(c)) {
+                if (!c.sandbox.exit().isDone()) {
+                    cell = c;
+                    break;
+                }
+                discard(c);
+            }
+        }
+        scheduleRefill(template, shelf);
+        if (cell == null) {
+            return Optional.empty();
+        }
+        return specialise(cell, wanted);
+    }
+
+    private Optional<Sandbox> specialise(Cell cell, SandboxSpec wanted) {
+        try {
+            TreeLinks.mirror(wanted.taskDir(), cell.task, settings.maxEntries());
+            if (wanted.optDir().isPresent()) {
+                TreeLinks.mirror(wanted.optDir().get(), cell.opt, settings.maxEntries());
+            }
+            cell.sandbox.specialise(wanted.memoryMb(), instructions(wanted.environment()));
+            return Optional.of(new SpecialisedCell(cell.sandbox, () -> release(cell)));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("stem cell {} not used for {}: {}", cell.sandbox.id(), wanted.id(), e.toString());
+            discard(cell);
+            return Optional.empty();
+        }
+    }
+
+    /** The function's environment as the bootstrap reads it: {@code NAME=value} entries, each ended by NUL. */
+    static byte[] instructions(Map<String, String> environment) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        new TreeMap<>(environment).forEach((k, v) -> {
+            out.writeBytes((k + "=" + v).getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        });
+        return out.toByteArray();
+    }
+
+    private void scheduleRefill(Template template, Shelf shelf) {
+        try {
+            timer.schedule(() -> refill(template, shelf), REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: no more cells.
+        }
+    }
+
+    /** Starts cells until the shelf has its share, within the node-wide cap. Runs on the timer thread. */
+    private void refill(Template template, Shelf shelf) {
+        while (!closed && shelf.ready.size() + shelf.starting.get() < settings.perRuntime()) {
+            int now = alive.get();
+            if (now >= settings.maxCells() || !alive.compareAndSet(now, now + 1)) {
+                if (now >= settings.maxCells()) {
+                    return;
+                }
+                continue;
+            }
+            shelf.starting.incrementAndGet();
+            try {
+                blocking.execute(() -> grow(template, shelf));
+            } catch (RejectedExecutionException e) {
+                shelf.starting.decrementAndGet();
+                alive.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    /** Starts one cell of {@code template}. Blocking; on the blocking executor. */
+    private void grow(Template template, Shelf shelf) {
+        String id = "cell-" + UUID.randomUUID().toString().replace("-", "");
+        Path root = cellsDir.resolve(id);
+        try {
+            Path task = Files.createDirectories(root.resolve("task"));
+            Path opt = Files.createDirectories(root.resolve("opt"));
+            Map<String, String> environment = new HashMap<>(template.startEnvironment());
+            environment.put(CELL_VARIABLE, "1");
+            SandboxSpec spec = new SandboxSpec(id, template.command(), environment, task, template.runtimeDir(),
+                    Optional.of(opt), template.extraReadOnly(), template.tmpSizeMb(), StemCellSettings.CELL_MEMORY_MB,
+                    template.pidLimit());
+            Optional<StemSandbox> sandbox = closed ? Optional.empty() : launcher.launchStem(spec);
+            if (sandbox.isEmpty()) {
+                TreeLinks.delete(root);
+                alive.decrementAndGet();
+                return;
+            }
+            Cell started = new Cell(sandbox.get(), root, task, opt, new AtomicBoolean());
+            // A cell that dies while it waits is dropped (and its place refilled by the next take).
+            started.sandbox.exit().whenComplete((status, error) -> {
+                if (claim(started)) {
+                    shelf.ready.remove(started);
+                    discard(started);
+                }
+            });
+            shelf.ready.addLast(started);
+            if (closed && claim(started)) {
+                shelf.ready.remove(started);
+                discard(started);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot start a stem cell: {}", e.toString());
+            TreeLinks.delete(root);
+            alive.decrementAndGet();
+        } finally {
+            shelf.starting.decrementAndGet();
+        }
+    }
+
+    /**
+     * Takes a cell out of the waiting ones, once: whoever claims it owns it (a cold start, its death, its
+     * retirement). It then no longer counts against {@link StemCellSettings#maxCells}.
+     */
+    private boolean claim(Cell cell) {
+        if (cell.claimed.compareAndSet(false, true)) {
+            alive.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** Kills a cell nobody will use and removes its directories. Blocking. */
+    private void discard(Cell cell) {
+        try {
+            blocking.execute(() -> release(cell));
+        } catch (RejectedExecutionException e) {
+            release(cell);
+        }
+    }
+
+    private static void release(Cell cell) {
+        try {
+            cell.sandbox.close();
+        } finally {
+            TreeLinks.delete(cell.root);
+        }
+    }
+
+    /** Drops the cells of set-ups no cold start has wanted for {@link StemCellSettings#retireAfter}. */
+    private void retireIdle() {
+        long now = System.nanoTime();
+        long limit = settings.retireAfter().toNanos();
+        shelves.forEach((template, shelf) -> {
+            if (now - shelf.lastWantedNanos < limit) {
+                return;
+            }
+            for (Cell c; (c = shelf.ready.pollFirst()) != null; ) {
+                if (claim(c)) {
+                    discard(c);
+                }
+            }
+            if (shelf.starting.get() == 0) {
+                shelves.remove(template, shelf);
+            }
+        });
+    }
+
+    /** Cell directories of earlier nodes that are gone (the name starts with the node's pid). */
+    private static void sweepStale(Path dir) {
+        try (var entries = Files.list(dir)) {
+            entries.filter(p -> {
+                String name = p.getFileName().toString();
+                int dash = name.indexOf('-');
+                if (dash <= 0) {
+                    return false;
+                }
+                try {
+                    return ProcessHandle.of(Long.parseLong(name.substring(0, dash))).isEmpty();
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }).forEach(TreeLinks::delete);
+        } catch (IOException e) {
+            // Nothing there yet.
+        }
+    }
+
+    /** Waiting cells of every set-up; for tests and the start-up notice. */
+    int waiting() {
+        return shelves.values().stream().mapToInt(shelf -> shelf.ready.size()).sum();
+    }
+
+    /** Kills every waiting cell; cells already specialised belong to their environments. */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        shelves.values().forEach(shelf -> {
+            for (Cell c; (c = shelf.ready.pollFirst()) != null; ) {
+                if (claim(c)) {
+                    release(c);
+                }
+            }
+        });
+    }
+}

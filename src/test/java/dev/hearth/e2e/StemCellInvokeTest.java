@@ -1,0 +1,221 @@
+package dev.hearth.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.hearth.e2e.E2e.WAIT;
+import static dev.hearth.e2e.E2e.invokeTail;
+import static dev.hearth.e2e.E2e.json;
+import static dev.hearth.e2e.E2e.reportLine;
+import static dev.hearth.e2e.E2e.requestId;
+import static dev.hearth.e2e.E2e.tail;
+import static dev.hearth.e2e.E2e.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Process tests of stem cells: a node that keeps Python sandboxes started ahead of cold starts, next to a
+ * node without them. A function started from a cell must see exactly what one started cold sees, run its
+ * init code in every new environment, see only its own code, and stay inside its own limits. Whether an
+ * environment came from a cell is read from {@code /proc/self/environ}: that is the one place where a
+ * cell's start-up environment still shows (see the report of issue 6).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class StemCellInvokeTest {
+
+    static final String APP = """
+            import errno, os, sys, uuid
+
+            INIT_ID = uuid.uuid4().hex
+            print("INIT", INIT_ID)
+
+            def handler(event, context):
+                if event.get("op") == "hog":
+                    hog = b"x" * (event["mb"] * 1024 * 1024)
+                    return len(hog)
+                try:
+                    open("/var/task/written", "w").close()
+                    task_write = "allowed"
+                except OSError as e:
+                    task_write = errno.errorcode[e.errno]
+                tmp_before = sorted(os.listdir("/tmp"))
+                open("/tmp/mine-" + INIT_ID, "w").close()
+                with open("/proc/self/environ", "rb") as f:
+                    from_cell = b"HEARTH_STEM_CELL=1" in f.read().split(b"\\0")
+                return {"env": dict(os.environ), "cwd": os.getcwd(), "uid": os.getuid(), "gid": os.getgid(),
+                        "groups": os.getgroups(), "task": sorted(os.listdir("/var/task")), "tmp": tmp_before,
+                        "taskWrite": task_write, "init": INIT_ID, "path": sys.path, "argv": sys.argv,
+                        "modules": sorted(m for m in sys.modules if not m.startswith("app")),
+                        "stdin": sys.stdin.read(), "opt": sorted(os.listdir("/opt")), "umask": os.umask(0o22),
+                        "root": sorted(os.listdir("/")), "fromCell": from_cell, "pid": os.getpid()}
+            """;
+
+    /** Differ between any two environments of one function, cell or not (GENERATION is this test's). */
+    private static final List<String> PER_ENVIRONMENT = List.of("AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API",
+            "_X_AMZN_TRACE_ID", "GENERATION");
+
+    static TestNode cold;
+    static TestNode cells;
+    static LambdaClient coldLambda;
+    static LambdaClient cellLambda;
+    static final AtomicInteger GENERATION = new AtomicInteger();
+
+    @BeforeAll
+    static void start() {
+        cold = TestNode.start(E2e.tempDataDir("hearth-e2e-cold"));
+        cells = TestNode.start(E2e.tempDataDir("hearth-e2e-cells"), c -> c.withStemCells(2));
+        coldLambda = E2e.client(cold.endpoint());
+        cellLambda = E2e.client(cells.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (TestNode node : new TestNode[]{cold, cells}) {
+            if (node != null) {
+                Path dir = node.dataDir();
+                node.close();
+                E2e.deleteTree(dir);
+            }
+        }
+    }
+
+    private static byte[] zip(String marker) {
+        return E2e.zip(Map.of("app.py", APP, marker + ".txt", marker));
+    }
+
+    /**
+     * Invokes {@code fn} in a new environment (a new configuration gets new environments), as often as it
+     * takes for one to come from a stem cell when {@code wantCell}; returns that invoke.
+     */
+    private static InvokeResponse coldInvoke(LambdaClient lambda, String fn, String payload, boolean wantCell) {
+        AtomicReference<InvokeResponse> got = new AtomicReference<>();
+        await("a cold start " + (wantCell ? "from a stem cell" : "without one")).atMost(WAIT).until(() -> {
+            lambda.updateFunctionConfiguration(b -> b.functionName(fn)
+                    .environment(e -> e.variables(Map.of("GENERATION", "g" + GENERATION.incrementAndGet()))));
+            E2e.awaitReady(lambda, fn);
+            InvokeResponse response = invokeTail(lambda, fn, payload);
+            got.set(response);
+            assertThat(reportLine(tail(response), requestId(response))).contains("Init Duration");
+            return !payload.contains("\"look\"") || json(response).get("fromCell").asBoolean() == wantCell;
+        });
+        return got.get();
+    }
+
+    /** A new environment's view of itself; its init code's line is in its own log stream. */
+    private static JsonNode look(LambdaClient lambda, String fn, boolean wantCell) {
+        InvokeResponse response = coldInvoke(lambda, fn, "{\"op\":\"look\"}", wantCell);
+        assertThat(response.functionError()).isNull();
+        JsonNode body = json(response);
+        Path dataDir = (lambda == cellLambda ? cells : cold).dataDir();
+        String stream = body.get("env").get("AWS_LAMBDA_LOG_STREAM_NAME").asText();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(E2e.logStreams(dataDir, fn).get(stream))
+                .anySatisfy(line -> assertThat(line).contains("INIT " + body.get("init").asText())));
+        return body;
+    }
+
+    private static JsonNode comparable(JsonNode look) {
+        ObjectNode copy = look.deepCopy();
+        ObjectNode env = (ObjectNode) copy.get("env");
+        PER_ENVIRONMENT.forEach(env::remove);
+        copy.remove(List.of("init", "fromCell"));
+        return copy;
+    }
+
+    @Test
+    void aFunctionStartedFromAStemCell_seesExactlyWhatAColdStartedOneSees() {
+        String fn = unique("py-cell-same");
+        E2e.create(coldLambda, fn, "python3.12", "app.handler", zip("same"), b -> b.memorySize(256));
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("same"), b -> b.memorySize(256));
+
+        JsonNode coldStarted = look(coldLambda, fn, false);
+        JsonNode fromCell = look(cellLambda, fn, true);
+
+        assertThat(comparable(fromCell)).isEqualTo(comparable(coldStarted));
+        assertThat(fromCell.get("env").has("HEARTH_STEM_CELL")).isFalse();
+        assertThat(fromCell.get("env").get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").asText()).isEqualTo("256");
+        assertThat(fromCell.get("cwd").asText()).isEqualTo("/var/task");
+        assertThat(fromCell.get("task")).hasToString("[\"app.py\",\"same.txt\"]");
+        assertThat(fromCell.get("taskWrite").asText()).isEqualTo("EROFS");
+        assertThat(fromCell.get("tmp")).isEmpty();
+        assertThat(fromCell.get("stdin").asText()).isEmpty();
+        assertThat(fromCell.get("uid").asInt()).isEqualTo(coldStarted.get("uid").asInt()).isNotZero();
+    }
+
+    @Test
+    void initCode_runsInEveryNewEnvironmentStartedFromACell() {
+        String fn = unique("py-cell-init");
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("init"), b -> b.memorySize(256));
+
+        JsonNode first = look(cellLambda, fn, true);
+        JsonNode second = look(cellLambda, fn, true);
+
+        assertThat(second.get("init").asText()).isNotEqualTo(first.get("init").asText());
+        // Each environment's own /tmp: the first one's file is not in the second's.
+        assertThat(second.get("tmp")).isEmpty();
+    }
+
+    @Test
+    void twoFunctionsStartedFromCells_seeOnlyTheirOwnCode() {
+        String a = unique("py-cell-a");
+        String b = unique("py-cell-b");
+        E2e.create(cellLambda, a, "python3.12", "app.handler", zip("alpha"), c -> c.memorySize(256));
+        E2e.create(cellLambda, b, "python3.12", "app.handler", zip("beta"), c -> c.memorySize(256));
+
+        JsonNode seenByA = look(cellLambda, a, true);
+        JsonNode seenByB = look(cellLambda, b, true);
+
+        assertThat(seenByA.get("task")).hasToString("[\"alpha.txt\",\"app.py\"]");
+        assertThat(seenByB.get("task")).hasToString("[\"app.py\",\"beta.txt\"]");
+        assertThat(seenByA.get("root")).isEqualTo(seenByB.get("root"));
+        List<String> root = new ArrayList<>();
+        seenByA.get("root").forEach(n -> root.add(n.asText()));
+        assertThat(root).doesNotContain("root", "home", "hearth-e2e-cells");
+    }
+
+    @Test
+    void aFunctionStartedFromACell_isHeldToItsOwnMemoryLimit() {
+        String fn = unique("py-cell-oom");
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("oom"), b -> b.memorySize(1024));
+        look(cellLambda, fn, true);
+        // The cell waited under 128 MB: taking on 1024 MB lets the function use more than that…
+        InvokeResponse big = invokeTail(cellLambda, fn, "{\"op\":\"hog\",\"mb\":300}");
+        assertThat(big.functionError()).isNull();
+        assertThat(E2e.text(big)).isEqualTo(Integer.toString(300 * 1024 * 1024));
+
+        E2e.create(cellLambda, fn + "-small", "python3.12", "app.handler", zip("oom"), b -> b.memorySize(128));
+        look(cellLambda, fn + "-small", true);
+        // …and a 128 MB function is still stopped at its own limit.
+        InvokeResponse tooBig = invokeTail(cellLambda, fn + "-small", "{\"op\":\"hog\",\"mb\":300}");
+        assertThat(tooBig.functionError()).isEqualTo("Unhandled");
+        assertThat(E2e.text(tooBig)).contains("Runtime.OutOfMemory");
+    }
+
+    @Test
+    void aFunctionWhoseStartUpVariablesDiffer_startsWithoutACell_andSeesThem() {
+        String fn = unique("py-cell-pythonpath");
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("own"), b -> b.memorySize(256)
+                .environment(e -> e.variables(Map.of("PYTHONPATH", "/var/task/lib"))));
+        InvokeResponse response = invokeTail(cellLambda, fn, "{\"op\":\"look\"}");
+        JsonNode body = json(response);
+        assertThat(body.get("fromCell").asBoolean()).isFalse();
+        assertThat(body.get("env").get("PYTHONPATH").asText()).isEqualTo("/var/task/lib");
+        List<String> path = new ArrayList<>();
+        body.get("path").forEach(n -> path.add(n.asText()));
+        assertThat(path).contains("/var/task/lib");
+    }
+}
