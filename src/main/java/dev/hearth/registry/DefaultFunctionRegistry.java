@@ -52,6 +52,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     private final ReentrantLock codeLock;
     /** What code is still referenced (by functions, layers and functions' layers), and its collection. */
     private final CodeReferences references;
+    private final java.util.function.Function<String, Optional<FunctionConfig.LayerRef>> layers;
 
     /** @param layers finds a layer version by its ARN, for the function's {@code Layers} */
     DefaultFunctionRegistry(FunctionStore store, CodeStore code, CodeReferences references,
@@ -61,6 +62,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
         this.code = code;
         this.references = references;
         this.codeLock = references.lock();
+        this.layers = layers;
         this.arns = arns;
         this.ids = ids;
         this.clock = clock;
@@ -104,6 +106,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
 
         codeLock.lock();
         try {
+            checkLayersStillExist(config, List.of());
             CodeArtifact artifact = code.put(zip);
             FunctionVersion latest = new FunctionVersion(ref.name(), FunctionVersion.LATEST, config, artifact,
                     ids.revisionId(), clock.millis(), Phase.CREATING, Optional.empty(), Optional.empty());
@@ -206,8 +209,27 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
         LayerRules.checkCombinedSize(current.code().unzippedSize(), config.layers());
         FunctionVersion next = current.updated(config, current.code(), phaseAfterChange(current), ids.revisionId(),
                 clock.millis());
-        commitUpdate(r, current, next, command.revisionId());
+        codeLock.lock();
+        try {
+            checkLayersStillExist(config, current.config().layers());
+            commitUpdate(r, current, next, command.revisionId());
+        } finally {
+            codeLock.unlock();
+        }
         return next;
+    }
+
+    /**
+     * Called with the code lock held, just before a commit: a layer version the rules resolved may have
+     * been deleted since, and its code collected with it, as nothing referenced it yet. Layers the version
+     * already had are safe: their code stays while any function version references it.
+     */
+    private void checkLayersStillExist(FunctionConfig config, List<FunctionConfig.LayerRef> alreadyReferenced) {
+        for (FunctionConfig.LayerRef layer : config.layers()) {
+            if (!alreadyReferenced.contains(layer) && layers.apply(layer.arn()).isEmpty()) {
+                throw LambdaException.invalidParameter("Layer version " + layer.arn() + " does not exist.");
+            }
+        }
     }
 
     @Override
