@@ -64,7 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
      * the cold starts for the CPU.
      */
     static List<Measurement> measurements() {
-        return List.of(new PlatformOverhead(), new WarmLatency(), new ColdStart(), new WarmThroughput(),
+        return List.of(new PlatformOverhead(), new WarmLatency(), new ColdStart(), new StemCellColdStart(),
+                new WarmThroughput(),
                 new EnvironmentBurst(), new ControlPlane());
     }
 
