@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
 import { Writable } from 'node:stream';
@@ -220,6 +221,25 @@ class RuntimeClient {
     // keepAlive reuses one connection; the agent unrefs idle sockets, so they never keep the event
     // loop alive (callbackWaitsForEmptyEventLoop relies on that).
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  /**
+   * Opens the connection ahead of the first request, for the agent to use then: the platform checks that
+   * a connection comes from this sandbox as soon as it accepts it, and that check then runs while the
+   * handler loads instead of after.
+   */
+  connectAhead() {
+    const socket = net.createConnection({ host: this.hostname, port: this.port });
+    socket.setNoDelay(true);
+    // Refused or reset before use: the first request connects by itself and reports what it finds.
+    socket.on('error', () => { if (this.early === socket) this.early = undefined; });
+    this.early = socket;
+    const create = this.agent.createConnection.bind(this.agent);
+    this.agent.createConnection = (options, callback) => {
+      const early = this.early;
+      this.early = undefined;
+      return early && !early.destroyed ? early : create(options, callback);
+    };
   }
 
   request(method, urlPath, body, headers = {}) {
@@ -665,6 +685,7 @@ class Runtime {
 async function main() {
   patchConsole();
   const client = new RuntimeClient(process.env.AWS_LAMBDA_RUNTIME_API);
+  client.connectAhead();
   const errorCallbacks = {
     uncaughtException: (error) => { client.postInitError(error).finally(() => process.exit(129)); },
     unhandledRejection: (error) => { client.postInitError(error).finally(() => process.exit(128)); },
