@@ -125,7 +125,7 @@ public final class Node implements AutoCloseable {
             LOG.warn("functions run with reduced isolation on this machine: {} (run 'hearth doctor' for details)",
                     String.join("; ", isolation.advice()));
         }
-        ManagedRuntimes runtimes = ManagedRuntimes.create(root.resolve("runtimes"));
+        ManagedRuntimes runtimes = own(ManagedRuntimes.create(root.resolve("runtimes")));
         FunctionLogs logs = own(FunctionLogs.create(root.resolve("logs"), clock));
         LogGroups logGroups = LogGroups.create(root.resolve("logs"), logs, clock);
         own(LogJanitor.start(logGroups, logs, config.logs().diskCapMb() * 1024 * 1024, LOG_SWEEP_EVERY,

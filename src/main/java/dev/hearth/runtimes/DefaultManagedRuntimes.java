@@ -10,19 +10,23 @@ import java.util.Optional;
  * each {@link #launch} is then a pure decision ({@link LaunchPlanner}) plus, for {@code provided*}, a
  * look for the function's {@code bootstrap}.
  *
- * <p>Immutable and thread-safe; {@link #launch} touches the file system only for {@code provided*}.
+ * <p>Thread-safe; {@link #launch} touches the file system only for {@code provided*}, and once per JDK for
+ * the Java AOT cache ({@link JavaClassDataCache}), whose training the first Java launch starts.
  */
 final class DefaultManagedRuntimes implements ManagedRuntimes {
 
     private final LaunchPlanner planner;
+    private final AutoCloseable javaArchives;
 
-    DefaultManagedRuntimes(LaunchPlanner planner) {
+    DefaultManagedRuntimes(LaunchPlanner planner, AutoCloseable javaArchives) {
         this.planner = planner;
+        this.javaArchives = javaArchives;
     }
 
     static DefaultManagedRuntimes create(Path unpackDir) {
         BootstrapFiles files = BootstrapFiles.unpack(unpackDir, DefaultManagedRuntimes.class.getClassLoader());
-        return new DefaultManagedRuntimes(new LaunchPlanner(HostProbe.probe(), files));
+        JavaClassDataCache archives = JavaClassDataCache.create(files);
+        return new DefaultManagedRuntimes(new LaunchPlanner(HostProbe.probe(), files, archives), archives);
     }
 
     @Override
@@ -48,6 +52,15 @@ final class DefaultManagedRuntimes implements ManagedRuntimes {
     @Override
     public List<String> describe() {
         return planner.describe();
+    }
+
+    @Override
+    public void close() {
+        try {
+            javaArchives.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the Java AOT cache training", e);
+        }
     }
 
     /**

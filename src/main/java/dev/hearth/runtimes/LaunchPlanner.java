@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 /**
  * Decides how a runtime is launched on this machine: which interpreter or JDK, the command line inside
  * the sandbox, the runtime's own variables, and the version reported in {@code INIT_START}. Pure: the
- * machine ({@link HostRuntimes}) and the unpacked bootstraps are inputs, so every rule is unit-tested
- * without processes.
+ * machine ({@link HostRuntimes}), the unpacked bootstraps and the Java AOT caches ({@link JavaArchives})
+ * are inputs, so every rule is unit-tested without processes.
  *
  * <p>A managed runtime asking for a version the machine lacks (python3.14 on a 3.11 host) runs on what
  * the machine has, and says so through {@link RuntimeLaunch#runtimeVersion()}. Java is the exception: a
@@ -41,12 +41,47 @@ final class LaunchPlanner {
     static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
+    /**
+     * {@code sh -c} script run as {@code $0 = hearth-java}, {@code $1} = the AOT cache, then the JVM's argv.
+     * Class-data sharing options of the function's own ({@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS})
+     * cannot be combined with {@code -XX:AOTCache} (the JVM refuses to start), so then they win and the
+     * cache is left out. Otherwise the cache is used, and should it be unusable after all (a JDK changed
+     * under the node) the JVM runs without it, its complaints kept out of the function's log. {@code exec}
+     * keeps the JVM the sandbox's one process. The cache path is an argument of its own so that plain
+     * process mode rewrites {@code /var/runtime} in it like in every other argument.
+     */
+    static final String AOT_WRAPPER = """
+            a=$1; shift
+            case "$JAVA_TOOL_OPTIONS $JDK_JAVA_OPTIONS" in
+              *Xshare*|*SharedArchiveFile*|*ArchiveClassesAtExit*|*AOT*|*aot*|*cds*) exec "$@" ;;
+            esac
+            j=$1; shift
+            exec "$j" "-XX:AOTCache=$a" -Xlog:aot=off -Xlog:cds=off "$@"
+            """;
+
+    /** Where the Java runtime's AOT caches are, when one is ready for a JDK. */
+    interface JavaArchives {
+        JavaArchives NONE = jdk -> Optional.empty();
+
+        /**
+         * The directory to mount as {@code /var/runtime}: the Java runtime files plus
+         * {@link JavaClassDataCache#ARCHIVE}, trained on {@code jdk}; empty while there is none (yet).
+         */
+        Optional<Path> runtimeDirFor(Jdk jdk);
+    }
+
     private final HostRuntimes host;
     private final BootstrapFiles files;
+    private final JavaArchives archives;
 
     LaunchPlanner(HostRuntimes host, BootstrapFiles files) {
+        this(host, files, JavaArchives.NONE);
+    }
+
+    LaunchPlanner(HostRuntimes host, BootstrapFiles files, JavaArchives archives) {
         this.host = host;
         this.files = files;
+        this.archives = archives;
     }
 
     /**
@@ -92,14 +127,43 @@ final class LaunchPlanner {
     }
 
     private RuntimeLaunch java(Jdk jdk, String handler, int memoryMb) {
-        // The command line of AWS's managed java runtimes (reference §5.1): heap at about 85 % of the
-        // function's memory, SerialGC and C1 only for start-up speed, the JDK's CDS archive, and org.crac
-        // hooks routed to the RIC's own registry.
-        List<String> command = new ArrayList<>(List.of(jdk.java().toString(),
+        String jni = RUNTIME_DIR + "/" + BootstrapFiles.JNI_DIR + "/";
+        List<String> options = javaOptions(jdk, memoryMb, files.jniLibrary().map(jni::concat));
+        List<String> classpath = List.of("-cp", RUNTIME_DIR + "/lib/*", RIC_MAIN, handler);
+        Optional<Path> archived = jdk.feature() >= JavaClassDataCache.MIN_FEATURE
+                ? archives.runtimeDirFor(jdk) : Optional.empty();
+        if (archived.isPresent()) {
+            // The same runtime files plus the RIC's AOT cache (JavaClassDataCache), passed through a wrapper
+            // that leaves it out when the function's own JAVA_TOOL_OPTIONS choose class-data sharing.
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", AOT_WRAPPER, "hearth-java",
+                    RUNTIME_DIR + "/" + JavaClassDataCache.ARCHIVE, jdk.java().toString()));
+            command.addAll(options);
+            command.addAll(classpath);
+            return new RuntimeLaunch(command, archived.get(), Map.of(), jdk.extraReadOnly(), "java:" + jdk.version());
+        }
+        List<String> command = new ArrayList<>();
+        command.add(jdk.java().toString());
+        command.addAll(options);
+        // The JDK's default CDS archive (AWS maps its own runtime.jsa). Without an AOT cache only: the JVM
+        // refuses -Xshare together with -XX:AOTCache.
+        command.add(command.indexOf("-XX:TieredStopAtLevel=1") + 1, "-Xshare:auto");
+        command.addAll(classpath);
+        return new RuntimeLaunch(command, files.java(), Map.of(), jdk.extraReadOnly(), "java:" + jdk.version());
+    }
+
+    /**
+     * The JVM options of AWS's managed java runtimes (reference §5.1), for functions and for training runs
+     * alike: an AOT cache is only used by a JVM started the way it was trained. Heap at about 85 % of the
+     * function's memory, SerialGC and C1 only for start-up speed, and org.crac hooks routed to the RIC's own
+     * registry.
+     *
+     * @param jniLibrary where the RIC's native library is, as the JVM sees it
+     */
+    static List<String> javaOptions(Jdk jdk, int memoryMb, Optional<String> jniLibrary) {
+        List<String> options = new ArrayList<>(List.of(
                 "-XX:MaxHeapSize=" + Math.max(16, memoryMb * 85 / 100) + "m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
                 "-XX:+ErrorFileToStderr",
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
@@ -107,12 +171,10 @@ final class LaunchPlanner {
         if (jdk.feature() >= 22) {
             // The RIC loads its JNI library with System.load; JDK 24+ warns on stderr (the function's log)
             // unless native access is granted.
-            command.add("--enable-native-access=ALL-UNNAMED");
+            options.add("--enable-native-access=ALL-UNNAMED");
         }
-        files.jniLibrary().ifPresent(library ->
-                command.add("-D" + JNI_PROPERTY + "=" + RUNTIME_DIR + "/" + BootstrapFiles.JNI_DIR + "/" + library));
-        command.addAll(List.of("-cp", RUNTIME_DIR + "/lib/*", RIC_MAIN, handler));
-        return new RuntimeLaunch(command, files.java(), Map.of(), jdk.extraReadOnly(), "java:" + jdk.version());
+        jniLibrary.ifPresent(library -> options.add("-D" + JNI_PROPERTY + "=" + library));
+        return options;
     }
 
     private RuntimeLaunch provided(RuntimeId id, String entrypoint) {

@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * The runtimes Hearth can run ({@code python3.x}, {@code nodejsNN.x}, {@code javaNN}, {@code provided*})
  * and how to launch each on this machine. Bootstrap files are unpacked once from the node's resources.
- * Thread-safe.
+ * The first launch of a Java runtime on JDK 25 or newer starts training an AOT cache of AWS's runtime client
+ * in the background; later Java launches use it once it is ready. Thread-safe.
  */
-public interface ManagedRuntimes {
+public interface ManagedRuntimes extends AutoCloseable {
 
     /**
      * Unpacks the bundled bootstraps under {@code unpackDir} (once per content, read-only) and probes this
@@ -33,4 +34,12 @@ public interface ManagedRuntimes {
 
     /** One line per runtime family for {@code hearth doctor}: what runs it here, or what is missing. */
     List<String> describe();
+
+    /**
+     * Stops background work: a Java AOT cache being trained (see {@code JavaClassDataCache}) is abandoned,
+     * its process stopped. Launch plans made before stay valid. Blocking, briefly. Nothing to stop by default.
+     */
+    @Override
+    default void close() {
+    }
 }

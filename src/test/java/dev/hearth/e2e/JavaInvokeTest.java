@@ -34,6 +34,7 @@ import static dev.hearth.e2e.E2e.text;
 import static dev.hearth.e2e.E2e.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Process tests of the Java runtimes end to end with AWS's own runtime interface client: handlers are
@@ -96,6 +97,28 @@ class JavaInvokeTest {
             }
             """;
 
+    /**
+     * Says where the JVM found the RIC's main class, from the class-loading log its {@code JAVA_TOOL_OPTIONS}
+     * asked for: an AOT cache or CDS archive says "shared objects file", a jar says its path.
+     */
+    static final String SHARING_HANDLER = """
+            package pkg;
+
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.util.Map;
+
+            public class Sharing {
+                public Map<String, Object> handleRequest(Map<String, Object> event) throws Exception {
+                    String ric = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda source: ";
+                    String source = Files.readAllLines(Path.of("/tmp/classes.log")).stream()
+                            .filter(line -> line.contains(ric)).findFirst()
+                            .map(line -> line.substring(line.indexOf(ric) + ric.length())).orElse("not loaded");
+                    return Map.of("ricSource", source, "java", System.getProperty("java.specification.version"));
+                }
+            }
+            """;
+
     /** Packed into {@code lib/helper.jar} inside the zip: the RIC loads jars from {@code lib/}. */
     static final String HELPER = """
             package pkg;
@@ -114,8 +137,8 @@ class JavaInvokeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        code = compile(Map.of("pkg/Handler.java", TYPED_HANDLER, "pkg/Echo.java", MAP_HANDLER, "pkg/Helper.java", HELPER),
-                Set.of("pkg/Helper.class"));
+        code = compile(Map.of("pkg/Handler.java", TYPED_HANDLER, "pkg/Echo.java", MAP_HANDLER, "pkg/Helper.java", HELPER,
+                "pkg/Sharing.java", SHARING_HANDLER), Set.of("pkg/Helper.class"));
         node = TestNode.start(E2e.tempDataDir("hearth-e2e-java"));
         lambda = E2e.client(node.endpoint());
         typed = unique("java-typed");
@@ -219,6 +242,38 @@ class JavaInvokeTest {
         assertThat(json(second).asText()).isEqualTo("count=2");
         assertThat(reportLine(tail(first), requestId(first))).contains("\tInit Duration: ");
         assertThat(reportLine(tail(second), requestId(second))).doesNotContain("Init Duration");
+    }
+
+    @Test
+    void coldStartOnJdk25_onceTheAotCacheIsTrained_loadsTheRuntimeClientFromIt_inTheSandbox() {
+        String fn = unique("java-aot");
+        E2e.create(lambda, fn, "java21", "pkg.Sharing::handleRequest", code, b -> b.memorySize(512).timeout(30)
+                .environment(e -> e.variables(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=/tmp/classes.log"))));
+        // Any java21 cold start on JDK 25 starts training the cache in the background (if an earlier test's
+        // has not already); this is one.
+        InvokeResponse first = invoke(lambda, fn, "{}");
+        assertThat(first.functionError()).as(text(first)).isNull();
+        assumeTrue(json(first).get("java").asInt() >= 25, "java21 runs on a JDK older than 25 here: no AOT cache");
+        await().atMost(java.time.Duration.ofMinutes(3)).until(() -> aotCacheReady(node.dataDir()));
+
+        // A configuration change forces a new environment: a cold start, now with the cache.
+        lambda.updateFunctionConfiguration(b -> b.functionName(fn).environment(e -> e.variables(
+                Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=/tmp/classes.log", "ROUND", "2"))));
+        E2e.awaitReady(lambda, fn);
+        InvokeResponse second = invoke(lambda, fn, "{}");
+
+        assertThat(second.functionError()).as(text(second)).isNull();
+        assertThat(json(second).get("ricSource").asText()).isEqualTo("shared objects file");
+    }
+
+    private static boolean aotCacheReady(Path dataDir) throws IOException {
+        Path caches = dataDir.resolve("runtimes/java-aot");
+        if (!Files.isDirectory(caches)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.find(caches, 2, (path, attributes) -> path.endsWith("hearth-ric.aot"))) {
+            return files.findAny().isPresent();
+        }
     }
 
     // ---- compiling handlers --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.hearth.runtimes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,6 +147,14 @@ class JavaRuntimeProcessTest extends ProcessTestSupport {
             compile(task, List.of(core, helperClasses), handlers.toArray(Path[]::new));
         } finally {
             deleteTree(sources);
+        }
+    }
+
+    /** The first java launch started training an AOT cache in the background; stop it before cleanup. */
+    @AfterAll
+    static void closeRuntimes() {
+        if (runtimes != null) {
+            runtimes.close();
         }
     }
 

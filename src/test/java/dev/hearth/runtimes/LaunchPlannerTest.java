@@ -86,6 +86,41 @@ class LaunchPlannerTest {
     }
 
     @Test
+    void java_withAReadyAotCache_mountsItsRuntimeDir_andPassesTheCacheThroughTheWrapper() {
+        Path cached = Path.of("/data/runtimes/java-aot/0123456789abcdef-jdk25.0.3-aa");
+        LaunchPlanner planner = new LaunchPlanner(
+                new HostRuntimes(Optional.empty(), Optional.empty(), List.of(JDK25, JDK17), List.of()), FILES,
+                jdk -> Optional.of(cached));
+
+        RuntimeLaunch launch = ready(planner.plan("java21", "com.example.App::handleRequest", 1024, Optional.empty()));
+
+        assertThat(launch.command().subList(0, 6)).containsExactly("/bin/sh", "-c", LaunchPlanner.AOT_WRAPPER,
+                "hearth-java", "/var/runtime/hearth-ric.aot", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        // The JVM refuses -Xshare beside -XX:AOTCache; the rest is the managed runtime's command line.
+        assertThat(launch.command()).doesNotContain("-Xshare:auto")
+                .contains("-XX:MaxHeapSize=870m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .endsWith("-cp", "/var/runtime/lib/*", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                        "com.example.App::handleRequest");
+        assertThat(launch.runtimeDir()).isEqualTo(cached);
+        assertThat(launch.runtimeVersion()).isEqualTo("java:25.0.3");
+    }
+
+    @Test
+    void java_onAJdkOlderThan25_neverAsksForAnAotCache() {
+        LaunchPlanner planner = new LaunchPlanner(
+                new HostRuntimes(Optional.empty(), Optional.empty(), List.of(JDK17), List.of()), FILES,
+                jdk -> {
+                    throw new AssertionError("asked for a cache of JDK " + jdk.version());
+                });
+
+        RuntimeLaunch launch = ready(planner.plan("java17", "a.B", 512, Optional.empty()));
+
+        assertThat(launch.command().getFirst()).isEqualTo("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
+        assertThat(launch.command()).contains("-Xshare:auto");
+        assertThat(launch.runtimeDir()).isEqualTo(ROOT.resolve("java"));
+    }
+
+    @Test
     void java_olderFeatureReleases_runOnTheClosestJdkAtLeastAsNew() {
         assertThat(ready(EVERYTHING.plan("java11", "a.B", 512, Optional.empty())).runtimeVersion()).isEqualTo("java:17.0.15");
         RuntimeLaunch java17 = ready(EVERYTHING.plan("java17", "a.B", 512, Optional.empty()));
