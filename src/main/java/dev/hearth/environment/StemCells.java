@@ -114,19 +114,21 @@ final class StemCells implements AutoCloseable {
 
     /**
      * Whether a variable changes what an interpreter does before its first line of code runs (so a cell
-     * started without it would differ): Python's and the C library's start-up variables, the locale, and
-     * {@code HOME} (Python's user site directory). {@code TZ} is not among them: the bootstrap applies it
-     * with {@code time.tzset()} when it sets the function's environment.
+     * started without it would differ): Python's, Node's, libuv's, OpenSSL's and the C library's start-up
+     * variables, the locale, and {@code HOME} (Python's user site directory). {@code TZ} is not among them:
+     * the bootstraps apply it when they set the function's environment ({@code time.tzset()}; Node resets
+     * its zone when {@code process.env.TZ} is set).
      */
     static boolean readAtStart(String name) {
-        return name.startsWith("PYTHON") || name.startsWith("_PYTHON") || name.startsWith("LD_")
-                || name.startsWith("LC_") || name.startsWith("GLIBC_") || name.startsWith("MALLOC_")
-                || name.equals("LANG") || name.equals("LANGUAGE") || name.equals("HOME");
+        return name.startsWith("PYTHON") || name.startsWith("_PYTHON") || name.startsWith("NODE_")
+                || name.startsWith("UV_") || name.startsWith("OPENSSL_") || name.startsWith("SSL_CERT_")
+                || name.startsWith("LD_") || name.startsWith("LC_") || name.startsWith("GLIBC_")
+                || name.startsWith("MALLOC_") || name.equals("LANG") || name.equals("LANGUAGE") || name.equals("HOME");
     }
 
     /** The runtimes whose bootstrap can wait as a cell. */
     static boolean supports(String runtime) {
-        return runtime.startsWith("python3.");
+        return runtime.startsWith("python3.") || runtime.startsWith("nodejs");
     }
 
     /**

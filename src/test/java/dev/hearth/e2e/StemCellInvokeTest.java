@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 class StemCellInvokeTest {
 
     static final String APP = """
-            import errno, os, sys, uuid
+            import errno, os, sys, time, uuid
 
             INIT_ID = uuid.uuid4().hex
             print("INIT", INIT_ID)
@@ -62,7 +63,32 @@ class StemCellInvokeTest {
                         "taskWrite": task_write, "init": INIT_ID, "path": sys.path, "argv": sys.argv,
                         "modules": sorted(m for m in sys.modules if not m.startswith("app")),
                         "stdin": sys.stdin.read(), "opt": sorted(os.listdir("/opt")), "umask": os.umask(0o22),
-                        "root": sorted(os.listdir("/")), "fromCell": from_cell, "pid": os.getpid()}
+                        "root": sorted(os.listdir("/")), "fromCell": from_cell, "pid": os.getpid(),
+                        "zone": list(time.tzname), "offset": time.timezone, "local": time.strftime("%Z", time.localtime(0))}
+            """;
+
+    static final String NODE_APP = """
+            const fs = require('fs');
+            const INIT_ID = require('crypto').randomUUID();
+            console.log('INIT', INIT_ID);
+
+            exports.handler = async (event) => {
+              let taskWrite;
+              try {
+                fs.writeFileSync('/var/task/written', 'x');
+                taskWrite = 'allowed';
+              } catch (e) {
+                taskWrite = e.code;
+              }
+              const tmp = fs.readdirSync('/tmp').sort();
+              fs.writeFileSync('/tmp/mine-' + INIT_ID, '');
+              const fromCell = fs.readFileSync('/proc/self/environ').toString().split('\\0').includes('HEARTH_STEM_CELL=1');
+              return { env: { ...process.env }, cwd: process.cwd(), uid: process.getuid(), gid: process.getgid(),
+                groups: process.getgroups(), task: fs.readdirSync('/var/task').sort(), tmp, taskWrite, init: INIT_ID,
+                argv: process.argv, execArgv: process.execArgv, paths: module.paths,
+                zone: Intl.DateTimeFormat().resolvedOptions().timeZone, offset: new Date(0).getTimezoneOffset(),
+                root: fs.readdirSync('/').sort(), fromCell, pid: process.pid, umask: process.umask() };
+            };
             """;
 
     /** Differ between any two environments of one function, cell or not (GENERATION is this test's). */
@@ -105,8 +131,13 @@ class StemCellInvokeTest {
     private static InvokeResponse coldInvoke(LambdaClient lambda, String fn, String payload, boolean wantCell) {
         AtomicReference<InvokeResponse> got = new AtomicReference<>();
         await("a cold start " + (wantCell ? "from a stem cell" : "without one")).atMost(WAIT).until(() -> {
-            lambda.updateFunctionConfiguration(b -> b.functionName(fn)
-                    .environment(e -> e.variables(Map.of("GENERATION", "g" + GENERATION.incrementAndGet()))));
+            Map<String, String> variables = new HashMap<>();
+            var current = lambda.getFunctionConfiguration(b -> b.functionName(fn)).environment();
+            if (current != null) {
+                variables.putAll(current.variables());
+            }
+            variables.put("GENERATION", "g" + GENERATION.incrementAndGet());
+            lambda.updateFunctionConfiguration(b -> b.functionName(fn).environment(e -> e.variables(variables)));
             E2e.awaitReady(lambda, fn);
             InvokeResponse response = invokeTail(lambda, fn, payload);
             got.set(response);
@@ -139,8 +170,10 @@ class StemCellInvokeTest {
     @Test
     void aFunctionStartedFromAStemCell_seesExactlyWhatAColdStartedOneSees() {
         String fn = unique("py-cell-same");
-        E2e.create(coldLambda, fn, "python3.12", "app.handler", zip("same"), b -> b.memorySize(256));
-        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("same"), b -> b.memorySize(256));
+        E2e.create(coldLambda, fn, "python3.12", "app.handler", zip("same"), b -> b.memorySize(256)
+                .environment(e -> e.variables(Map.of("TZ", "Europe/Paris"))));
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("same"), b -> b.memorySize(256)
+                .environment(e -> e.variables(Map.of("TZ", "Europe/Paris"))));
 
         JsonNode coldStarted = look(coldLambda, fn, false);
         JsonNode fromCell = look(cellLambda, fn, true);
@@ -148,12 +181,34 @@ class StemCellInvokeTest {
         assertThat(comparable(fromCell)).isEqualTo(comparable(coldStarted));
         assertThat(fromCell.get("env").has("HEARTH_STEM_CELL")).isFalse();
         assertThat(fromCell.get("env").get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").asText()).isEqualTo("256");
+        assertThat(fromCell.get("local").asText()).isEqualTo("CET");
         assertThat(fromCell.get("cwd").asText()).isEqualTo("/var/task");
         assertThat(fromCell.get("task")).hasToString("[\"app.py\",\"same.txt\"]");
         assertThat(fromCell.get("taskWrite").asText()).isEqualTo("EROFS");
         assertThat(fromCell.get("tmp")).isEmpty();
         assertThat(fromCell.get("stdin").asText()).isEmpty();
         assertThat(fromCell.get("uid").asInt()).isEqualTo(coldStarted.get("uid").asInt()).isNotZero();
+    }
+
+    @Test
+    void aNodeFunctionStartedFromAStemCell_seesExactlyWhatAColdStartedOneSees() {
+        String fn = unique("node-cell-same");
+        byte[] code = E2e.zip(Map.of("index.js", NODE_APP, "same.txt", "same"));
+        E2e.create(coldLambda, fn, "nodejs20.x", "index.handler", code, b -> b.memorySize(256)
+                .environment(e -> e.variables(Map.of("TZ", "Europe/Paris"))));
+        E2e.create(cellLambda, fn, "nodejs20.x", "index.handler", code, b -> b.memorySize(256)
+                .environment(e -> e.variables(Map.of("TZ", "Europe/Paris"))));
+
+        JsonNode coldStarted = look(coldLambda, fn, false);
+        JsonNode fromCell = look(cellLambda, fn, true);
+
+        assertThat(comparable(fromCell)).isEqualTo(comparable(coldStarted));
+        assertThat(fromCell.get("env").has("HEARTH_STEM_CELL")).isFalse();
+        assertThat(fromCell.get("zone").asText()).isEqualTo("Europe/Paris");
+        assertThat(fromCell.get("cwd").asText()).isEqualTo("/var/task");
+        assertThat(fromCell.get("task")).hasToString("[\"index.js\",\"same.txt\"]");
+        assertThat(fromCell.get("taskWrite").asText()).isEqualTo("EROFS");
+        assertThat(fromCell.get("tmp")).isEmpty();
     }
 
     @Test

@@ -7,8 +7,8 @@
  * error payload shape (`trace`) and Runtime.* error types. No npm dependencies: AWS's client needs a
  * native build; this speaks the Runtime API with `node:http` over one kept-alive connection.
  *
- * Started as `node /var/runtime/index.mjs` with AWS_LAMBDA_RUNTIME_API and _HANDLER set; the working
- * directory is the task root. LAMBDA_TASK_ROOT (default /var/task) is honoured so that the same file
+ * Started as `node /var/runtime/index.mjs` with AWS_LAMBDA_RUNTIME_API and _HANDLER set (or as a stem
+ * cell, see becomeFunction); the working directory is the task root. LAMBDA_TASK_ROOT (default /var/task) is honoured so that the same file
  * runs outside a sandbox.
  */
 
@@ -682,7 +682,42 @@ class Runtime {
   }
 }
 
+/**
+ * As a stem cell (HEARTH_STEM_CELL=1: started by the platform before any function needed it, with the
+ * variables Node reads at its start equal to the function's): waits on standard input for the function's
+ * complete environment (NAME=value entries, each ended by NUL, up to end-of-file) and takes it on, so that
+ * what follows runs as in a freshly started runtime. What the sandbox added at the cell's start (PWD) stays,
+ * as a fresh start would have it too.
+ */
+function becomeFunction() {
+  const data = fs.readFileSync(0);
+  if (data.length === 0) {
+    process.exit(0); // retired without ever being used
+  }
+  const environment = {};
+  for (const entry of data.toString('utf8').split('\0')) {
+    const separator = entry.indexOf('=');
+    if (separator > 0) {
+      environment[entry.substring(0, separator)] = entry.substring(separator + 1);
+    }
+  }
+  const added = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!(name in environment) && name !== 'HEARTH_STEM_CELL') {
+      added[name] = value;
+    }
+  }
+  for (const name of Object.keys(process.env)) {
+    delete process.env[name];
+  }
+  Object.assign(process.env, environment, added);
+  process.chdir(process.env.LAMBDA_TASK_ROOT || '/var/task');
+}
+
 async function main() {
+  if (process.env.HEARTH_STEM_CELL === '1') {
+    becomeFunction();
+  }
   patchConsole();
   const client = new RuntimeClient(process.env.AWS_LAMBDA_RUNTIME_API);
   client.connectAhead();
