@@ -12,6 +12,12 @@
  * writes the platform's log lines (INIT_START, START, END, REPORT, INIT_REPORT, timeouts, exits) around
  * the function's own output into its log stream.
  *
+ * <p>Stem cells ({@code StemCells}, off unless {@link dev.hearth.environment.StemCellSettings} turn them
+ * on): per runtime set-up that cold starts used recently, a few sandboxes started ahead of demand with
+ * the interpreter and bootstrap loaded, waiting on standard input. A cold start that finds a matching one
+ * links the function's code into it, gives it the function's limits and environment, and the bootstrap
+ * imports the handler then (init code still runs in every new environment). The pool sees no difference.
+ *
  * <p>Everything runs on the environment's event-loop context; process launch, kills and reading the
  * process's output run on virtual threads.
  */

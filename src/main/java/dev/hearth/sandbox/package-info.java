@@ -17,6 +17,11 @@
  * writer's memory cgroup: on Hearth, files in {@code /tmp} count against the memory limit, where Lambda
  * backs {@code /tmp} by disk.
  *
+ * <p>A stem cell ({@link dev.hearth.sandbox.StemSandbox}, from {@code launchStem}) is the same sandbox with
+ * a pipe on standard input, started under a nominal memory limit; {@code specialise} gives its cgroup a
+ * function's limits and hands the process its instructions. {@link dev.hearth.sandbox.TreeLinks} shows a
+ * function's code in a cell's {@code /var/task} through hard links.
+ *
  * <p>Without bubblewrap ({@code PlainCommand}): a plain child process with Lambda's paths rewritten to host
  * paths, not isolated; {@link dev.hearth.sandbox.Isolation} and {@code hearth doctor} say what is missing.
  *
