@@ -8,11 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Row 3b: cold start of the Python no-op function from a stem cell (a sandbox started ahead of demand with
- * the interpreter and bootstrap loaded) — against {@code python3 -c pass} started in the sandbox and
- * directly, as row 3. Stem cells are node-wide, so this row runs a second node of its own with them on
+ * Row 3b: cold start of the Python and Node.js no-op functions from a stem cell (a sandbox started ahead
+ * of demand with the interpreter and bootstrap loaded) — against {@code python3 -c pass} and
+ * {@code node -e 0} started in the sandbox and directly, as row 3. Stem cells are node-wide, so this row runs a second node of its own with them on
  * (two per runtime set-up), while the main node keeps them off and row 3 keeps measuring plain launches.
  *
  * <p>Each repetition forces a new environment by a configuration update, as row 3, then waits a little
@@ -24,50 +25,71 @@ final class StemCellColdStart implements Measurement {
 
     private static final Duration SETTLE = Duration.ofMillis(700);
     private static final Duration UPDATE_LIMIT = Duration.ofSeconds(60);
-    private static final String NAME = "cold start, python3.12 no-op, from a stem cell";
+
+    /** One runtime's function and samples. */
+    private record Subject(String key, String runtime, String handler, byte[] code, long[] invoke, long[] sandboxed,
+                           long[] direct, int[] warmHits) {
+        String name() {
+            return "cold start, " + runtime + " no-op, from a stem cell";
+        }
+
+        String function() {
+            return "bench-" + key + "-cells";
+        }
+    }
 
     @Override
     public String title() {
-        return "cold start from stem cells (python)";
+        return "cold start from stem cells (python, node)";
     }
 
     @Override
     public List<Row> run(BenchContext ctx) throws Exception {
-        Interpreter python = ctx.interpreters().get("python");
-        if (python == null) {
-            throw new IllegalStateException("no python interpreter found on this machine");
-        }
         if (ctx.sandbox().isEmpty()) {
             throw new IllegalStateException("no sandbox launcher");
         }
         int reps = ctx.plan().coldRepetitions();
-        long[] invoke = new long[reps];
-        long[] sandboxed = new long[reps];
-        long[] direct = new long[reps];
-        int warmHits = 0;
+        List<Subject> subjects = new ArrayList<>();
+        if (ctx.interpreters().containsKey("python")) {
+            subjects.add(new Subject("python", "python3.12", NoOpCode.PYTHON_HANDLER, NoOpCode.python(), new long[reps],
+                    new long[reps], new long[reps], new int[1]));
+        }
+        if (ctx.interpreters().containsKey("node")) {
+            subjects.add(new Subject("node", "nodejs20.x", NoOpCode.NODE_HANDLER, NoOpCode.node(), new long[reps],
+                    new long[reps], new long[reps], new int[1]));
+        }
+        if (subjects.isEmpty()) {
+            throw new IllegalStateException("neither python nor node found on this machine");
+        }
         try (Node node = Node.start(BenchCommand.nodeConfig(ctx.workDir().resolve("stem-cells")).withStemCells(2))) {
             LambdaApi api = new LambdaApi(ctx.http(), node.endpoint());
-            String fn = "bench-python-cells";
-            api.createFunction(fn, "python3.12", NoOpCode.PYTHON_HANDLER, NoOpCode.python(), ctx.plan().memoryMb(), 30,
-                    Map.of());
-            api.awaitActive(fn, UPDATE_LIMIT);
-            coldInvoke(ctx, api, fn, "warm-up");
+            for (Subject s : subjects) {
+                api.createFunction(s.function(), s.runtime(), s.handler(), s.code(), ctx.plan().memoryMb(), 30, Map.of());
+                api.awaitActive(s.function(), UPDATE_LIMIT);
+                coldInvoke(ctx, api, s.function(), "warm-up");
+            }
             for (int rep = 0; rep < reps; rep++) {
-                long nanos = coldInvoke(ctx, api, fn, "rep-" + rep);
-                if (nanos < 0) {
-                    warmHits++;
-                    nanos = -nanos;
+                for (Subject s : subjects) {
+                    long nanos = coldInvoke(ctx, api, s.function(), "rep-" + rep);
+                    if (nanos < 0) {
+                        s.warmHits()[0]++;
+                        nanos = -nanos;
+                    }
+                    Interpreter interpreter = ctx.interpreters().get(s.key());
+                    s.invoke()[rep] = nanos;
+                    s.sandboxed()[rep] = ctx.sandbox().get().timeToExit(interpreter);
+                    s.direct()[rep] = Processes.timeToExit(interpreter.baselineCommand(), Interpreter.BASELINE_ENV);
                 }
-                invoke[rep] = nanos;
-                sandboxed[rep] = ctx.sandbox().get().timeToExit(python);
-                direct[rep] = Processes.timeToExit(python.baselineCommand(), Interpreter.BASELINE_ENV);
             }
         }
-        String note = warmHits == 0 ? null : warmHits + " of " + reps
-                + " forced cold invokes had no Init Duration in their REPORT (served warm?)";
         List<Row> rows = new ArrayList<>();
-        rows.add(row(NAME + ", vs sandbox", invoke, python.baselineName() + ", in sandbox", sandboxed, reps, note));
-        rows.add(row(NAME + ", vs direct", invoke, python.baselineName() + ", direct", direct, reps, note));
+        for (Subject s : subjects) {
+            String note = s.warmHits()[0] == 0 ? null : s.warmHits()[0] + " of " + reps
+                    + " forced cold invokes had no Init Duration in their REPORT (served warm?)";
+            String baseline = ctx.interpreters().get(s.key()).baselineName();
+            rows.add(row(s.name() + ", vs sandbox", s.invoke(), baseline + ", in sandbox", s.sandboxed(), reps, note));
+            rows.add(row(s.name() + ", vs direct", s.invoke(), baseline + ", direct", s.direct(), reps, note));
+        }
         return rows;
     }
 
@@ -81,7 +103,8 @@ final class StemCellColdStart implements Measurement {
         HttpResponse<byte[]> response = ctx.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         long elapsed = System.nanoTime() - t0;
         if (!LambdaApi.succeeded(response)) {
-            throw new IllegalStateException("cold invoke from a stem cell failed: " + LambdaApi.describe(response));
+            throw new IllegalStateException("cold invoke of " + fn + " from a stem cell failed: "
+                    + LambdaApi.describe(response));
         }
         return LambdaApi.logTail(response).contains("Init Duration") ? elapsed : -elapsed;
     }
@@ -91,11 +114,12 @@ final class StemCellColdStart implements Measurement {
         Stats.Summary b = Stats.ofSamples(baseline);
         Row row = Row.latency(name, f, baselineName, b);
         return new Row(row.name(), row.unit(), row.value(), row.p50(), row.p99(), row.baselineName(), row.baseline(),
-                row.baselineP99(), reps, java.util.Optional.ofNullable(note));
+                row.baselineP99(), reps, Optional.ofNullable(note));
     }
 
     @Override
     public List<Row> failedRows(String error) {
-        return List.of(Row.failed(NAME, Row.MS, "in sandbox", error));
+        return List.of(Row.failed("cold start, python3.12 no-op, from a stem cell", Row.MS, "in sandbox", error),
+                Row.failed("cold start, nodejs20.x no-op, from a stem cell", Row.MS, "in sandbox", error));
     }
 }
