@@ -15,6 +15,11 @@ interface Cgroup {
     /** The {@code cgroup.procs} files a process writes its pid to in order to join. */
     List<Path> procsFiles();
 
+    /** The processes in the cgroup now: the sandbox's whole tree, and nothing else. */
+    default List<Long> pids() {
+        return CgroupFiles.pids(procsFiles().getFirst());
+    }
+
     /** Peak memory of the whole tree since creation, when the kernel reports it. */
     OptionalLong peakMemoryBytes();
 

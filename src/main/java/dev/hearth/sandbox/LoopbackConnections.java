@@ -32,6 +32,17 @@ public final class LoopbackConnections {
      * is held by {@code rootPid} or one of its descendants.
      */
     public static boolean heldByTree(long rootPid, int clientPort, int serverPort) {
+        List<Long> pids = new ArrayList<>();
+        pids.add(rootPid);
+        ProcessHandle.of(rootPid).ifPresent(root -> root.descendants().forEach(p -> pids.add(p.pid())));
+        return heldByAny(pids, clientPort, serverPort);
+    }
+
+    /**
+     * Whether the client end of the connection {@code clientPort → serverPort} on the loopback interface is
+     * held by one of {@code pids} (looked at in that order).
+     */
+    public static boolean heldByAny(List<Long> pids, int clientPort, int serverPort) {
         OptionalLong inode = OptionalLong.empty();
         for (int i = 0; i < ATTEMPTS && inode.isEmpty(); i++) {
             inode = clientInode(clientPort, serverPort);
@@ -40,9 +51,6 @@ public final class LoopbackConnections {
             return false;
         }
         String link = "socket:[" + inode.getAsLong() + "]";
-        List<Long> pids = new ArrayList<>();
-        pids.add(rootPid);
-        ProcessHandle.of(rootPid).ifPresent(root -> root.descendants().forEach(p -> pids.add(p.pid())));
         for (long pid : pids) {
             if (holds(pid, link)) {
                 return true;
@@ -58,6 +66,10 @@ public final class LoopbackConnections {
         for (String table : List.of("net/tcp", "net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(PROC.resolve(table))) {
+                    // Most rows are other connections: a substring test is far cheaper than splitting each.
+                    if (!line.contains(local + " ") || !line.contains(remote + " ")) {
+                        continue;
+                    }
                     OptionalLong inode = match(line, local, remote);
                     if (inode.isPresent()) {
                         return inode;

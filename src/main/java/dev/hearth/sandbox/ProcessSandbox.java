@@ -102,6 +102,21 @@ final class ProcessSandbox implements Sandbox {
         cgroup.ifPresent(Cgroup::killAll);
     }
 
+    /**
+     * With a cgroup, the candidates are the processes in it: exactly the sandbox's tree (nothing inside can
+     * leave it), read from one small file instead of walking every process on the machine for descendants.
+     */
+    @Override
+    public boolean ownsLoopbackConnection(int clientPort, int serverPort) {
+        if (cgroup.isPresent()) {
+            List<Long> pids = cgroup.get().pids();
+            if (!pids.isEmpty()) {
+                return LoopbackConnections.heldByAny(pids.reversed(), clientPort, serverPort);
+            }
+        }
+        return Sandbox.super.ownsLoopbackConnection(clientPort, serverPort);
+    }
+
     @Override
     public OptionalLong maxMemoryUsedBytes() {
         if (exit.isDone()) {

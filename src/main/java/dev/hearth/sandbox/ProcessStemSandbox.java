@@ -88,6 +88,11 @@ final class ProcessStemSandbox implements StemSandbox {
     }
 
     @Override
+    public boolean ownsLoopbackConnection(int clientPort, int serverPort) {
+        return sandbox.ownsLoopbackConnection(clientPort, serverPort);
+    }
+
+    @Override
     public OptionalLong maxMemoryUsedBytes() {
         return sandbox.maxMemoryUsedBytes();
     }
