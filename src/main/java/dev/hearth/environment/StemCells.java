@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,7 @@ final class StemCells implements AutoCloseable {
     /** Set in a cell's start-up environment only: the bootstrap then waits for its instructions. */
     static final String CELL_VARIABLE = "HEARTH_STEM_CELL";
     private static final long REFILL_DELAY_MILLIS = 150;
+    private static final int TOO_LARGE_REMEMBERED = 1000;
 
     private final SandboxLauncher launcher;
     private final StemCellSettings settings;
@@ -63,6 +65,9 @@ final class StemCells implements AutoCloseable {
     private final Map<Template, Shelf> shelves = new ConcurrentHashMap<>();
     private final AtomicInteger alive = new AtomicInteger();
     private final ScheduledExecutorService timer;
+    /** Code or layer directories with more entries than {@link StemCellSettings#maxEntries}: never linked. */
+    private final Set<Path> tooLarge = ConcurrentHashMap.newKeySet();
+    private volatile boolean linksImpossible;
     private volatile boolean closed;
 
     /**
@@ -137,8 +142,9 @@ final class StemCells implements AutoCloseable {
      * set-up counts as wanted, so it gets (or keeps) its cells.
      */
     Optional<Sandbox> take(SandboxSpec wanted, String runtime) {
-        if (closed || !settings.enabled() || !supports(runtime)
-                || wanted.extraReadOnly().stream().anyMatch(p -> p.startsWith("/opt"))) {
+        if (closed || linksImpossible || !settings.enabled() || !supports(runtime)
+                || wanted.extraReadOnly().stream().anyMatch(p -> p.startsWith("/opt"))
+                || tooLarge.contains(wanted.taskDir()) || wanted.optDir().filter(tooLarge::contains).isPresent()) {
             return Optional.empty();
         }
         Template template = Template.of(wanted);
@@ -169,6 +175,21 @@ final class StemCells implements AutoCloseable {
             }
             cell.sandbox.specialise(wanted.memoryMb(), instructions(wanted.environment()));
             return Optional.of(new SpecialisedCell(cell.sandbox, () -> release(cell)));
+        } catch (TreeLinks.NotMirrored e) {
+            if (e.getCause() != null) {
+                // Links are impossible here (the code lives on another file system): cells cannot serve.
+                LOG.warn("stem cells turned off: cannot link function code into a cell ({})", e.getMessage());
+                linksImpossible = true;
+            } else {
+                // Code and layers are immutable per path: this one will never fit, so no cell is spent on it again.
+                if (tooLarge.size() >= TOO_LARGE_REMEMBERED) {
+                    tooLarge.clear();
+                }
+                tooLarge.add(wanted.taskDir());
+                wanted.optDir().ifPresent(tooLarge::add);
+            }
+            discard(cell);
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.debug("stem cell {} not used for {}: {}", cell.sandbox.id(), wanted.id(), e.toString());
             discard(cell);

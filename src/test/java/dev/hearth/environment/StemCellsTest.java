@@ -174,6 +174,10 @@ class StemCellsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
 
         assertThat(pool.take(wanted, "python3.12")).isEmpty();
+        // Remembered: the next cold start of that code does not spend a cell on it.
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
+        assertThat(pool.take(wanted, "python3.12")).isEmpty();
+        assertThat(pool.waiting()).isEqualTo(1);
     }
 
     private static java.util.stream.Stream<Path> children(Path p) {
