@@ -318,9 +318,8 @@ final class StemCells implements AutoCloseable {
                     discard(c);
                 }
             }
-            if (shelf.starting.get() == 0) {
-                shelves.remove(template, shelf);
-            }
+            // The shelf itself stays (a few fields per set-up ever seen): removing it could race a take that
+            // just found it, whose refill would then fill a shelf nobody looks at.
         });
     }
 
