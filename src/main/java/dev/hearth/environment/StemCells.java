@@ -360,5 +360,10 @@ final class StemCells implements AutoCloseable {
                 }
             }
         });
+        try {
+            Files.deleteIfExists(cellsDir);
+        } catch (IOException e) {
+            // Specialised cells still hold their directories there; the next start sweeps what remains.
+        }
     }
 }
