@@ -17,10 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The AOT caches (JDK 25, JEPs 483/514/515) of AWS's Java runtime interface client: its classes loaded,
- * linked and partly initialised ahead of time, which takes a no-op Java cold start from about 7× to about
- * 3× {@code java -version}. Most of a Java cold start is the RIC's Jackson-based serialisation loading,
- * verifying and initialising some 600 classes from a 3.7 MB jar; the cache maps them instead.
+ * The AOT caches (JDK 25, JEPs 483/514) of AWS's Java runtime interface client: its classes parsed, verified
+ * and linked ahead of time, which took a no-op java21 cold start in the sandbox from about 6.8× to about 3.3×
+ * {@code java -version} in the same sandbox (about 400 → 200 ms on the 2-core machine). Without it, most
+ * of a Java cold start is spent loading some 900 classes from jars, 600 of them the RIC's shaded Jackson
+ * (a 3.7 MB jar); the cache maps them instead. What remains is mostly their static initialisation, which
+ * JDK 25 does not cache for application classes.
  *
  * <p>One cache per JDK, under {@code <cacheRoot>/<key>/}: a copy (hard links) of the Java runtime files
  * with {@link #ARCHIVE} beside them, mounted as a Java function's {@code /var/runtime}. The key names the
@@ -95,7 +97,7 @@ final class JavaClassDataCache implements LaunchPlanner.JavaArchives, AutoClosea
         return state instanceof State.Ready ready ? Optional.of(ready.runtimeDir()) : Optional.empty();
     }
 
-    /** Whether the cache of {@code jdk} is ready; for tests and {@code hearth doctor}. */
+    /** Whether the cache of {@code jdk} is ready (without starting a training). */
     boolean isReady(Jdk jdk) {
         return states.get(key(jdk)) instanceof State.Ready;
     }

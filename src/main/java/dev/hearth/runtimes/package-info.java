@@ -12,6 +12,11 @@
  * interpreters and JDKs are probed once ({@code HostProbe}); each launch is then a pure decision
  * ({@code LaunchPlanner}).
  *
+ * <p>Java functions on JDK 25 or newer use an AOT cache of the RIC ({@code JavaClassDataCache}), trained once
+ * per JDK in the background by a run of the RIC against a one-event Runtime API of its own
+ * ({@code JavaTraining}, {@code TrainingRuntimeApi}, {@code JavaTrainingHandler}), and kept under the unpack
+ * directory across restarts. It about halves a no-op Java cold start; functions never wait for it.
+ *
  * <p>Start-up work blocks (unpacking, version queries); launches afterwards are cheap and thread-safe.
  */
 package dev.hearth.runtimes;
