@@ -689,7 +689,11 @@ class Runtime {
  * what follows runs as in a freshly started runtime. What the sandbox added at the cell's start (PWD) stays,
  * as a fresh start would have it too.
  */
-function becomeFunction() {
+async function becomeFunction() {
+  // First uses cost a few milliseconds each (the loader's dynamic import, a TCP socket's binding): paid
+  // here, while waiting, rather than after. Neither leaves anything the function can see.
+  await import('node:path');
+  new net.Socket().destroy();
   const data = fs.readFileSync(0);
   if (data.length === 0) {
     process.exit(0); // retired without ever being used
@@ -716,7 +720,7 @@ function becomeFunction() {
 
 async function main() {
   if (process.env.HEARTH_STEM_CELL === '1') {
-    becomeFunction();
+    await becomeFunction();
   }
   patchConsole();
   const client = new RuntimeClient(process.env.AWS_LAMBDA_RUNTIME_API);
