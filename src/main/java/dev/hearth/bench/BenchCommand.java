@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
                     LambdaApi api = new LambdaApi(http, node.endpoint());
                     Map<String, String> deployErrors = new HashMap<>();
                     Map<String, BenchFunction> functions = deploy(api, plan, work, deployErrors, progress);
-                    Map<String, Interpreter> interpreters = interpreters(PlatformParts.runtimes(work.resolve("runtimes")), work);
+                    Map<String, Interpreter> interpreters = interpreters(work);
                     BenchContext ctx = new BenchContext(plan, http, api, echo, functions, deployErrors, interpreters,
                             sandbox, work, progress);
                     Outcome outcome = runAll(ctx);
@@ -218,6 +218,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     private interface Code {
         byte[] zip() throws IOException;
+    }
+
+    /**
+     * The interpreters the node's runtimes launch. The harness's own {@link ManagedRuntimes} is closed at
+     * once: asked for a Java launch it would otherwise train a second class-data cache during the run.
+     */
+    private static Map<String, Interpreter> interpreters(Path work) throws IOException {
+        Optional<ManagedRuntimes> runtimes = PlatformParts.runtimes(work.resolve("runtimes"));
+        try {
+            return interpreters(runtimes, work);
+        } finally {
+            runtimes.ifPresent(ManagedRuntimes::close);
+        }
     }
 
     private static Map<String, Interpreter> interpreters(Optional<ManagedRuntimes> runtimes, Path work)

@@ -60,8 +60,11 @@ final class Interpreters {
                 return Optional.empty();
             }
         });
-        Optional<Path> exe = launch.map(l -> Path.of(l.command().getFirst()))
-                .filter(p -> p.getFileName().toString().startsWith(label) && Files.isExecutable(p))
+        // The binary is the first word of the command, or a later one behind a wrapper (the Java runtime's
+        // class-data cache launches through /bin/sh).
+        Optional<Path> exe = launch.flatMap(l -> l.command().stream().filter(w -> w.startsWith("/")).map(Path::of)
+                        .filter(p -> p.getFileName().toString().startsWith(label) && Files.isExecutable(p))
+                        .findFirst())
                 .or(fallback::find);
         if (exe.isEmpty()) {
             return Optional.empty();
