@@ -1,6 +1,5 @@
 package dev.hearth.bench;
 
-import java.net.http.HttpRequest;
 import java.util.List;
 
 /**
@@ -22,29 +21,7 @@ final class PlatformOverhead implements Measurement {
 
     @Override
     public List<Row> run(BenchContext ctx) throws Exception {
-        BenchFunction fn = ctx.function(KEY);
-        HttpRequest invoke = ctx.api().invokeRequest(fn.name(), BenchContext.PAYLOAD, false);
-        HttpRequest echo = WarmLatency.echoRequest(ctx);
-        Plan plan = ctx.plan();
-
-        RequestLoop.Failures failures = RequestLoop.sequential(ctx.http(), invoke, plan.warmUpInvokes()).failures();
-        RequestLoop.sequential(ctx.http(), echo, plan.warmUpInvokes());
-        if (failures.count() == plan.warmUpInvokes()) {
-            throw new IllegalStateException("every warm-up invoke failed: " + failures.first());
-        }
-        failures = RequestLoop.Failures.NONE;
-        long[][] echoSamples = new long[plan.repetitions()][];
-        long[][] invokeSamples = new long[plan.repetitions()][];
-        for (int rep = 0; rep < plan.repetitions(); rep++) {
-            System.gc();
-            echoSamples[rep] = RequestLoop.sequential(ctx.http(), echo, plan.invokesPerRep()).nanos();
-            RequestLoop.Latencies invokes = RequestLoop.sequential(ctx.http(), invoke, plan.invokesPerRep());
-            invokeSamples[rep] = invokes.nanos();
-            failures = failures.plus(invokes.failures());
-        }
-        Row row = Row.latency(NAME, Stats.summarise(invokeSamples), WarmLatency.BASELINE,
-                Stats.summarise(echoSamples));
-        return List.of(WarmLatency.withFailures(row, failures, (long) plan.repetitions() * plan.invokesPerRep()));
+        return List.of(WarmLatency.againstEcho(ctx, ctx.function(KEY), NAME));
     }
 
     @Override

@@ -21,7 +21,14 @@ final class WarmLatency implements Measurement {
 
     @Override
     public List<Row> run(BenchContext ctx) throws Exception {
-        BenchFunction fn = ctx.function("python");
+        return List.of(againstEcho(ctx, ctx.function("python"), NAME));
+    }
+
+    /**
+     * One client's warm invokes of {@code fn} against the same client's echo round trips: warm-up, then
+     * repetitions alternating echo and invoke. Shared with the platform-overhead row.
+     */
+    static Row againstEcho(BenchContext ctx, BenchFunction fn, String name) throws Exception {
         HttpRequest invoke = ctx.api().invokeRequest(fn.name(), BenchContext.PAYLOAD, false);
         HttpRequest echo = echoRequest(ctx);
         Plan plan = ctx.plan();
@@ -42,9 +49,9 @@ final class WarmLatency implements Measurement {
             invokeSamples[rep] = invokes.nanos();
             failures = failures.plus(invokes.failures());
         }
-        Row row = Row.latency(NAME, Stats.summarise(invokeSamples), BASELINE,
+        Row row = Row.latency(name, Stats.summarise(invokeSamples), BASELINE,
                 Stats.summarise(echoSamples));
-        return List.of(withFailures(row, failures, (long) plan.repetitions() * plan.invokesPerRep()));
+        return withFailures(row, failures, (long) plan.repetitions() * plan.invokesPerRep());
     }
 
     @Override

@@ -206,15 +206,15 @@ final class BootstrapFiles {
             if (jni.isPresent()) {
                 extractJni(staging, files, jni.get());
             }
-            makeReadOnly(staging);
+            FileTrees.makeReadOnly(staging);
             try {
                 Files.move(staging, root, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
                 // Another node unpacked the same content first; its copy is complete and identical.
-                deleteTree(staging);
+                FileTrees.deleteTree(staging);
             }
         } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
+            FileTrees.deleteTree(staging);
             throw e;
         }
     }
@@ -233,38 +233,5 @@ final class BootstrapFiles {
             }
         }
         throw new IOException(ricJar + " has no jni/" + library);
-    }
-
-    /** Read-only for everyone: environments run as an unprivileged user and must not change them. */
-    private static void makeReadOnly(Path dir) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            paths = new ArrayList<>(walk.toList());
-        }
-        paths.sort(Comparator.reverseOrder());
-        for (Path path : paths) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                    Files.isDirectory(path) ? "r-xr-xr-x" : "r--r--r--"));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = new ArrayList<>(walk.toList());
-            for (Path path : paths) {
-                if (Files.isDirectory(path)) {
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-                }
-            }
-            paths.sort(Comparator.reverseOrder());
-            for (Path path : paths) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // Leftover staging directories are harmless (their names start with a dot) and rare.
-        }
     }
 }

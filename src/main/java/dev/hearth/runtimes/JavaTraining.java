@@ -59,14 +59,14 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
                     || Files.size(runtime.resolve(JavaClassDataCache.ARCHIVE)) == 0) {
                 throw new IOException("the training run wrote no AOT cache; its output: " + tail(log));
             }
-            makeReadOnly(runtime);
+            FileTrees.makeReadOnly(runtime);
             try {
                 Files.move(runtime, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
                 // Another node sharing the directory trained the same cache first; either copy is complete.
             }
         } finally {
-            deleteTree(staging);
+            FileTrees.deleteTree(staging);
         }
     }
 
@@ -152,39 +152,6 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
             return trimmed.isBlank() ? "(none)" : trimmed.strip();
         } catch (IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    /** Read-only for everyone, like the runtime files it is a copy of. */
-    private static void makeReadOnly(Path dir) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            paths = new ArrayList<>(walk.toList());
-        }
-        paths.sort(Comparator.reverseOrder());
-        for (Path path : paths) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                    Files.isDirectory(path) ? "r-xr-xr-x" : "r--r--r--"));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = new ArrayList<>(walk.toList());
-            for (Path path : paths) {
-                if (Files.isDirectory(path)) {
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-                }
-            }
-            paths.sort(Comparator.reverseOrder());
-            for (Path path : paths) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // A leftover staging directory is harmless (its name starts with a dot).
         }
     }
 
