@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Checks that an invoke payload is JSON, as AWS's front end does, and words failures with the same
  * Jackson parser messages AWS shows (source location disabled). Streams the tokens without building a
- * tree, so the cost is one pass over the bytes. Thread-safe.
+ * tree, so the cost is one pass over the bytes. Thread-safe. Shared by the synchronous path and the
+ * async queue's acceptance check.
  */
-final class PayloadCheck {
+public final class PayloadCheck {
 
     /** An empty payload reaches the function as an empty object, as on AWS. */
     static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
@@ -26,7 +27,8 @@ final class PayloadCheck {
     private PayloadCheck() {
     }
 
-    static byte[] checked(byte[] payload) {
+    /** The payload the function receives: {@code payload} itself, or {@code {}} for an empty one. */
+    public static byte[] checked(byte[] payload) {
         if (payload.length == 0) {
             return EMPTY_OBJECT;
         }
