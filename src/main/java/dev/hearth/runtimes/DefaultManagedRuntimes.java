@@ -26,7 +26,9 @@ final class DefaultManagedRuntimes implements ManagedRuntimes {
     static DefaultManagedRuntimes create(Path unpackDir) {
         BootstrapFiles files = BootstrapFiles.unpack(unpackDir, DefaultManagedRuntimes.class.getClassLoader());
         JavaClassDataCache archives = JavaClassDataCache.create(files);
-        return new DefaultManagedRuntimes(new LaunchPlanner(HostProbe.probe(), files, archives), archives);
+        HostRuntimes host = HostProbe.probe();
+        host.python().ifPresent(python -> PythonBytecode.write(files.python(), python.executable()));
+        return new DefaultManagedRuntimes(new LaunchPlanner(host, files, archives), archives);
     }
 
     @Override

@@ -1,0 +1,707 @@
+"""Hearth's Python runtime: everything bootstrap.py runs once it has connected (see bootstrap.py).
+
+A module rather than part of the script so that its bytecode can be cached: a script is compiled on every
+start, and this file is 3-5 ms of compiling. The platform writes __pycache__ when it unpacks the runtime
+files (/var/runtime is read-only inside the sandbox); without it, Python compiles in memory as before.
+"""
+
+import importlib
+import json
+import logging
+import math
+import os
+import socket
+import sys
+import time
+import traceback
+
+_API_PREFIX = "/2018-06-01/runtime"
+_ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+_ERROR_LOG_LINE_TERMINATE = "\r"
+_ERROR_LOG_INDENT = "\u00a0"  # AWS indents [ERROR] traceback lines with NO-BREAK SPACEs
+_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+_USER_AGENT = "aws-lambda-python/%d.%d.%d-hearth" % sys.version_info[:3]
+
+# LogRecord attributes that are not copied into JSON log lines as extra fields (as awslambdaric).
+_RESERVED_LOG_FIELDS = {
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
+    "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread",
+    "threadName", "processName", "process", "aws_request_id", "tenant_id", "_frame_type",
+}
+
+# Read from the function's environment by _configure(), once that environment is final.
+_LOG_FORMAT_JSON = False
+_LOG_LEVEL = ""
+_ENCODER = None
+
+_UNHANDLED_EXCEPTION_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
+    "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
+    "For functions using managed runtimes, runtime updates can be triggered by a function change, or "
+    "can be applied automatically. To determine if the runtime has been updated, check the runtime "
+    "version in the INIT_START log entry. If this error correlates with a change in the runtime "
+    "version, you may be able to mitigate this error by temporarily rolling back to the previous "
+    "runtime version. For more information, see "
+    "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html"
+)
+
+# This file's directory (/var/runtime): frames from files here are the runtime's, not the function's.
+_RUNTIME_FILES = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+_current_request_id = None
+_current_tenant_id = None
+
+
+class FaultException(Exception):
+    """A failure the runtime itself classifies, reported with its Runtime.* type."""
+
+    MARSHAL_ERROR = "Runtime.MarshalError"
+    UNMARSHAL_ERROR = "Runtime.UnmarshalError"
+    USER_CODE_SYNTAX_ERROR = "Runtime.UserCodeSyntaxError"
+    HANDLER_NOT_FOUND = "Runtime.HandlerNotFound"
+    IMPORT_MODULE_ERROR = "Runtime.ImportModuleError"
+    BUILT_IN_MODULE_CONFLICT = "Runtime.BuiltInModuleConflict"
+    MALFORMED_HANDLER_NAME = "Runtime.MalformedHandlerName"
+    LAMBDA_CONTEXT_UNMARSHAL_ERROR = "Runtime.LambdaContextUnmarshalError"
+
+    def __init__(self, exception_type, msg, trace=None):
+        super().__init__(msg)
+        self.msg = msg
+        self.exception_type = exception_type
+        self.trace = trace
+
+
+# ---------------------------------------------------------------------------------------------------
+# Runtime API client
+
+
+class _ProtocolError(ConnectionError):
+    pass
+
+
+class RuntimeApiClient:
+    """A minimal HTTP/1.1 client holding one kept-alive connection to the Runtime API."""
+
+    def __init__(self, address):
+        self._address = address
+        self._host_header = address
+        self._sock = None
+        self._reader = None
+
+    def adopt(self, sock):
+        """Uses a connection opened ahead of the first request."""
+        if sock is not None and self._sock is None:
+            self._sock = sock
+            self._reader = sock.makefile("rb")
+
+    def _connect(self):
+        sock = connect(self._address)
+        self._sock = sock
+        self._reader = sock.makefile("rb")
+
+    def _close(self):
+        for closeable in (self._reader, self._sock):
+            if closeable is not None:
+                try:
+                    closeable.close()
+                except OSError:
+                    pass
+        self._sock = None
+        self._reader = None
+
+    def request(self, method, path, body=None, headers=None):
+        lines = ["%s %s HTTP/1.1" % (method, path), "Host: " + self._host_header, "User-Agent: " + _USER_AGENT]
+        if headers:
+            lines.extend("%s: %s" % (name, value) for name, value in headers.items())
+        if body is not None:
+            lines.append("Content-Length: %d" % len(body))
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + (body or b"")
+        reused = self._sock is not None
+        try:
+            if not reused:
+                self._connect()
+            self._sock.sendall(data)
+            return self._read_response()
+        except OSError:
+            self._close()
+            if not reused:
+                raise
+        # The server closed the kept-alive connection between two requests: one fresh attempt.
+        self._connect()
+        try:
+            self._sock.sendall(data)
+            return self._read_response()
+        except OSError:
+            self._close()
+            raise
+
+    def _read_response(self):
+        reader = self._reader
+        status_line = reader.readline(65537)
+        if not status_line:
+            raise _ProtocolError("the Runtime API closed the connection")
+        parts = status_line.split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+            raise _ProtocolError("bad status line from the Runtime API: %r" % status_line)
+        status = int(parts[1])
+        headers = {}
+        while True:
+            line = reader.readline(65537)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.decode("utf-8", "replace").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            body = self._read_chunked()
+        elif "content-length" in headers:
+            length = int(headers["content-length"])
+            body = reader.read(length)
+            if len(body) != length:
+                raise _ProtocolError("the Runtime API closed the connection mid-body")
+        elif status in (204, 304) or 100 <= status < 200:
+            body = b""
+        else:
+            body = reader.read()
+            self._close()
+        if headers.get("connection", "").lower() == "close":
+            self._close()
+        return status, headers, body
+
+    def _read_chunked(self):
+        reader = self._reader
+        chunks = []
+        while True:
+            size_line = reader.readline(65537)
+            if not size_line:
+                raise _ProtocolError("the Runtime API closed the connection mid-body")
+            size = int(size_line.split(b";", 1)[0].strip(), 16)
+            if size == 0:
+                while reader.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(reader.read(size))
+            reader.readline(65537)
+
+    def next_invocation(self):
+        status, headers, body = self.request("GET", _API_PREFIX + "/invocation/next")
+        if status != 200:
+            raise RuntimeError(
+                "Request to Lambda Runtime 'next' endpoint failed. Reason: '%d'. Response body: '%s'"
+                % (status, body.decode("utf-8", "replace"))
+            )
+        return headers, body
+
+    def post_response(self, request_id, body, content_type):
+        self._post(_API_PREFIX + "/invocation/%s/response" % request_id, body, {"Content-Type": content_type})
+
+    def post_error(self, request_id, error_result, xray_cause):
+        headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: error_result["errorType"] or "Runtime.Unknown"}
+        # The platform caps this header; AWS drops the X-Ray cause rather than fail the post.
+        if xray_cause and len(xray_cause) < 1024 * 1024 and "\n" not in xray_cause:
+            headers["Lambda-Runtime-Function-XRay-Error-Cause"] = xray_cause
+        self._post(_API_PREFIX + "/invocation/%s/error" % request_id, to_json(error_result).encode("utf-8"), headers)
+
+    def post_init_error(self, error_result):
+        headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: error_result["errorType"] or "Runtime.Unknown"}
+        self._post(_API_PREFIX + "/init/error", to_json(error_result).encode("utf-8"), headers)
+
+    def _post(self, path, body, headers):
+        status, _, response = self.request("POST", path, body, headers)
+        if status != 202:
+            # 400/403/413: the platform refused this answer (e.g. too large); the loop goes on, as AWS's.
+            sys.stderr.write(
+                "Request to Lambda Runtime '%s' endpoint failed. Reason: '%d'. Response body: '%s'\n"
+                % (path, status, response.decode("utf-8", "replace"))
+            )
+
+
+# ---------------------------------------------------------------------------------------------------
+# JSON
+
+
+def _is_decimal(o):
+    # No Decimal exists unless its module was imported, so the bootstrap need not import it (2-3 ms).
+    for name in ("decimal", "_decimal", "_pydecimal"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(o, module.Decimal):
+            return True
+    return False
+
+
+class _Encoder(json.JSONEncoder):
+    # AWS's runtime uses simplejson, which writes Decimals (e.g. from DynamoDB) as numbers; the standard
+    # library cannot write a raw number, so Decimals become ints or floats.
+    def default(self, o):
+        if _is_decimal(o):
+            if o.is_nan():
+                return math.nan
+            return int(o) if o == o.to_integral_value() else float(o)
+        return super().default(o)
+
+
+def to_json(obj):
+    return _ENCODER.encode(obj)
+
+
+def unmarshal_request(body, content_type):
+    if content_type and content_type != "application/json":
+        return body
+    try:
+        return json.loads(body)
+    except Exception as e:
+        raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: {}".format(str(e)), None)
+
+
+def marshal_response(response):
+    if isinstance(response, bytes):
+        return response, "application/unknown"
+    try:
+        return to_json(response).encode("utf-8"), "application/json"
+    except Exception as e:
+        raise FaultException(FaultException.MARSHAL_ERROR, "Unable to marshal response: {}".format(str(e)), None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Context object
+
+
+class CognitoIdentity(object):
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
+            self.cognito_identity_id, self.cognito_identity_pool_id)
+
+
+class Client(object):
+    __slots__ = ["installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"]
+
+    def __repr__(self):
+        return "Client([installation_id=%s,app_title=%s,app_version_name=%s,app_version_code=%s,app_package_name=%s])" % (
+            self.installation_id, self.app_title, self.app_version_name, self.app_version_code, self.app_package_name)
+
+
+class ClientContext(object):
+    __slots__ = ["custom", "env", "client"]
+
+    def __repr__(self):
+        return "ClientContext([custom=%s,env=%s,client=%s])" % (self.custom, self.env, self.client)
+
+
+def _object_from_dict(cls, values):
+    if values is None:
+        return None
+    obj = cls()
+    for field in cls.__slots__:
+        setattr(obj, field, values.get(field))
+    return obj
+
+
+class LambdaContext(object):
+    def __init__(self, invoke_id, client_context, cognito_identity, epoch_deadline_time_in_ms,
+                 invoked_function_arn=None, tenant_id=None):
+        self.aws_request_id = invoke_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        # A string, as in AWS's runtime (it is read from the environment unchanged).
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = invoked_function_arn
+        self.tenant_id = tenant_id
+        self.client_context = _object_from_dict(ClientContext, client_context)
+        if self.client_context is not None:
+            self.client_context.client = _object_from_dict(Client, self.client_context.client)
+        self.identity = _object_from_dict(CognitoIdentity, {})
+        if cognito_identity is not None:
+            self.identity.cognito_identity_id = cognito_identity.get("cognitoIdentityId")
+            self.identity.cognito_identity_pool_id = cognito_identity.get("cognitoIdentityPoolId")
+        self._epoch_deadline_time_in_ms = epoch_deadline_time_in_ms
+
+    def get_remaining_time_in_millis(self):
+        delta_ms = self._epoch_deadline_time_in_ms - int(time.time() * 1000)
+        return delta_ms if delta_ms > 0 else 0
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        return (
+            "LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
+            "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,"
+            "identity=%s,tenant_id=%s])"
+            % (self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+               self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
+               self.client_context, self.identity, self.tenant_id)
+        )
+
+
+def _parse_json_header(value, name):
+    try:
+        return json.loads(value)
+    except Exception as e:
+        raise FaultException(
+            FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR, "Unable to parse {} JSON: {}".format(name, str(e)), None)
+
+
+def create_lambda_context(headers, request_id):
+    client_context_json = headers.get("lambda-runtime-client-context")
+    cognito_identity_json = headers.get("lambda-runtime-cognito-identity")
+    try:
+        deadline = int(headers.get("lambda-runtime-deadline-ms") or 0)
+    except ValueError:
+        deadline = 0
+    return LambdaContext(
+        request_id,
+        _parse_json_header(client_context_json, "Client Context") if client_context_json else None,
+        _parse_json_header(cognito_identity_json, "Cognito Identity") if cognito_identity_json else None,
+        deadline,
+        headers.get("lambda-runtime-invoked-function-arn"),
+        headers.get("lambda-runtime-aws-tenant-id"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Logging
+
+
+class _Unbuffered(object):
+    """Flushes after every write, as AWS's runtime does, so output reaches the platform at once."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __getattr__(self, attr):
+        return getattr(self.stream, attr)
+
+    def write(self, msg):
+        written = self.stream.write(msg)
+        self.stream.flush()
+        return written
+
+    def writelines(self, msgs):
+        self.stream.writelines(msgs)
+        self.stream.flush()
+
+
+def _one_record(text):
+    # The platform reads the output line by line. AWS's runtimes keep a multi-line record (a logged
+    # traceback) together with '\r' between its lines when no telemetry descriptor is offered; every
+    # record here is written that way, so one record stays one log event.
+    return text.rstrip("\n").replace("\r\n", "\r").replace("\n", "\r") + "\n"
+
+
+class _LambdaLoggerFilter(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = _current_request_id or ""
+        record.tenant_id = _current_tenant_id
+        return True
+
+
+class _LambdaLoggerHandler(logging.Handler):
+    def emit(self, record):
+        try:
+            sys.stdout.write(_one_record(self.format(record)))
+        except Exception:
+            self.handleError(record)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self):
+        super().__init__(datefmt=_DATETIME_FORMAT)
+
+    def formatTime(self, record, datefmt=None):
+        created = time.gmtime(record.created)
+        return time.strftime(_DATETIME_FORMAT, created) + ".%03dZ" % int(record.msecs)
+
+    def format(self, record):
+        record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+        record.levelname = logging.getLevelName(record.levelno)
+        exc_info = record.exc_info
+        result = {
+            "timestamp": self.formatTime(record, self.datefmt),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
+            "errorType": exc_info[0].__name__ if exc_info else None,
+            "errorMessage": str(exc_info[1]) if exc_info else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc_info else None,
+        }
+        if getattr(record, "tenant_id", None) is not None:
+            result["tenantId"] = record.tenant_id
+        result.update(
+            (key, value) for key, value in record.__dict__.items()
+            if key not in _RESERVED_LOG_FIELDS and key not in result
+        )
+        result = {k: v for k, v in result.items() if v is not None}
+        return json.dumps(result, ensure_ascii=False, default=str)
+
+
+def setup_logging():
+    logging.Formatter.converter = time.gmtime
+    handler = _LambdaLoggerHandler()
+    if _LOG_FORMAT_JSON:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", _DATETIME_FORMAT))
+    if _LOG_LEVEL in logging._nameToLevel:
+        logging.getLogger().setLevel(_LOG_LEVEL)
+    handler.addFilter(_LambdaLoggerFilter())
+    logging.getLogger().addHandler(handler)
+
+
+def _replace_indentation(line):
+    count = len(line) - len(line.lstrip(" "))
+    return _ERROR_LOG_INDENT * count + line[count:]
+
+
+def log_error(error_result):
+    if _LOG_FORMAT_JSON:
+        record = {"timestamp": time.strftime(_DATETIME_FORMAT, time.gmtime()), "level": "ERROR"}
+        record.update(error_result)
+        sys.stdout.write(_one_record(to_json(record)))
+        return
+    description = "[ERROR]"
+    error_type = error_result.get("errorType")
+    if error_type:
+        description += " " + error_type
+    error_message = error_result.get("errorMessage")
+    if error_message:
+        if error_type:
+            description += ":"
+        description += " " + error_message
+    lines = [description]
+    stack_trace = error_result.get("stackTrace")
+    if stack_trace is not None:
+        lines.append("Traceback (most recent call last):")
+        for element in stack_trace:
+            if element == "":
+                lines.append("")
+            else:
+                lines.extend(_replace_indentation(line) for line in element.splitlines())
+    sys.stdout.write(_ERROR_LOG_LINE_TERMINATE.join(lines).replace("\n", "\r") + "\n")
+
+
+def _flush_output():
+    # The platform frames each invocation's log by the response; output written before the answer
+    # must reach the pipes first.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+# ---------------------------------------------------------------------------------------------------
+# Handler loading and errors
+
+
+def make_error(error_message, error_type, stack_trace, invoke_id=None):
+    return {
+        "errorMessage": error_message if error_message else "",
+        "errorType": error_type if error_type else "",
+        "requestId": invoke_id if invoke_id is not None else "",
+        "stackTrace": stack_trace if stack_trace else [],
+    }
+
+
+def _user_frames(tb):
+    # The frames from the first one outside this file on: the user's code (and, for errors raised while
+    # importing, importlib's frames above it, as AWS shows them).
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
+    for i, frame in enumerate(frames):
+        if not frame[0].startswith(_RUNTIME_FILES):
+            return frames[i:]
+    return frames
+
+
+def build_fault_result(exc_info, invoke_id=None):
+    etype, value, tb = exc_info
+    frames = _user_frames(tb)
+    return make_error(str(value), etype.__name__, traceback.format_list(frames), invoke_id), frames
+
+
+def make_xray_cause(error_type, error_message, frames):
+    stack = [{"label": name, "path": path, "line": line} for (path, line, name, _) in frames]
+    return to_json({
+        "working_directory": os.getcwd(),
+        "exceptions": [{"message": error_message, "type": error_type, "stack": stack}],
+        "paths": sorted({path for (path, _, _, _) in frames}),
+    })
+
+
+def get_handler(handler):
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise FaultException(FaultException.MALFORMED_HANDLER_NAME, "Bad handler '{}': {}".format(handler, str(e)))
+    try:
+        if modname.split(".")[0] in sys.builtin_module_names:
+            raise FaultException(
+                FaultException.BUILT_IN_MODULE_CONFLICT,
+                "Cannot use built-in module {} as a handler module".format(modname))
+        module = importlib.import_module(modname.replace("/", "."))
+    except ImportError as e:
+        raise FaultException(
+            FaultException.IMPORT_MODULE_ERROR, "Unable to import module '{}': {}".format(modname, str(e)))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise FaultException(
+            FaultException.USER_CODE_SYNTAX_ERROR, "Syntax error in module '{}': {}".format(modname, str(e)), trace)
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        raise FaultException(
+            FaultException.HANDLER_NOT_FOUND, "Handler '{}' missing on module '{}'".format(fname, modname), None)
+
+
+def handle_event_request(client, request_handler, request_id, headers, body):
+    error_result = None
+    xray_cause = None
+    try:
+        context = create_lambda_context(headers, request_id)
+        event = unmarshal_request(body, headers.get("content-type"))
+        response = request_handler(event, context)
+        result, content_type = marshal_response(response)
+    except FaultException as e:
+        error_result = make_error(e.msg, e.exception_type, e.trace, request_id)
+        xray_cause = make_xray_cause("LambdaValidationError", e.msg, [])
+    except Exception:
+        error_result, frames = build_fault_result(sys.exc_info(), request_id)
+        xray_cause = make_xray_cause(error_result["errorType"], error_result["errorMessage"], frames)
+    if error_result is not None:
+        log_error(error_result)
+        _flush_output()
+        client.post_error(request_id, error_result, xray_cause)
+    else:
+        _flush_output()
+        client.post_response(request_id, result, content_type)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Main loop
+
+
+def set_default_sys_path():
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", "/var/task")
+    runtime_dir = os.environ.get("LAMBDA_RUNTIME_DIR", "/var/runtime")
+    site_packages = ["/opt/python/lib/python%d.%d/site-packages" % sys.version_info[:2]]
+    # A layer built for the function's runtime (say python3.12) keeps its packages under that version's
+    # directory; when this machine's interpreter is another version, those are searched too, after its own.
+    runtime = os.environ.get("AWS_EXECUTION_ENV", "").replace("AWS_Lambda_", "", 1)
+    if runtime.startswith("python3."):
+        declared = "/opt/python/lib/%s/site-packages" % runtime
+        if declared not in site_packages:
+            site_packages.append(declared)
+    # Function code first, then layers, then the runtime, then the interpreter's own paths (the order
+    # AWS's python runtimes show in sys.path).
+    first = [task_root] + site_packages + ["/opt/python", runtime_dir]
+    script_dir = os.path.dirname(os.path.abspath(__file__))
+    rest = [p for p in sys.path[1:] if p not in first and p != script_dir]
+    sys.path[:] = first + rest
+
+
+def update_xray_env_variable(trace_id):
+    if trace_id:
+        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+
+
+def _configure():
+    """Reads the settings that come from the function's environment."""
+    global _LOG_FORMAT_JSON, _LOG_LEVEL, _ENCODER
+    _LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+    # AWS maps TRACE (which Python's logging lacks) to DEBUG.
+    _LOG_LEVEL = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper().replace("TRACE", "DEBUG")
+    # awslambdaric writes non-ASCII characters unescaped only on python3.12.
+    _ENCODER = _Encoder(ensure_ascii=os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12")
+
+
+def _become_function():
+    """As a stem cell: waits for the function's environment on standard input, then takes it on."""
+    chunks = []
+    while True:
+        chunk = os.read(0, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data:
+        sys.exit(0)  # retired without ever being used
+    environment = {}
+    for entry in data.split(b"\0"):
+        if entry:
+            name, _, value = entry.partition(b"=")
+            environment[os.fsdecode(name)] = os.fsdecode(value)
+    # What the sandbox (PWD) or the interpreter itself (LC_CTYPE, by PEP 538's locale coercion) added when
+    # the cell started is kept: a fresh start of this function would have added the same.
+    added = {k: v for k, v in os.environ.items() if k not in environment and k != "HEARTH_STEM_CELL"}
+    os.environ.clear()
+    os.environ.update(environment)
+    os.environ.update(added)
+    time.tzset()
+    # A freshly started runtime's standard input is /dev/null: so is this one's from now on.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    # No import looked in /var/task or /opt yet (they join sys.path below), so no finder cache is stale.
+    os.chdir(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
+
+
+def connect(address):
+    """A TCP connection to the Runtime API at host:port, with Nagle off."""
+    host, sep, port = address.rpartition(":")
+    if not sep:
+        raise ValueError("AWS_LAMBDA_RUNTIME_API must be host:port, got %r" % address)
+    sock = socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def connect_ahead():
+    """Opens the connection before it is needed, or None (the first request then connects and reports)."""
+    try:
+        return connect(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    except (KeyError, OSError, ValueError):
+        return None
+
+
+def main(early=None, stem_cell=False):
+    """Runs the runtime; {early} is a connection opened ahead, {stem_cell} whether to wait as a cell first."""
+    global _current_request_id, _current_tenant_id
+    if stem_cell:
+        _become_function()
+        early = connect_ahead()
+    _configure()
+    sys.stdout = _Unbuffered(sys.stdout)
+    sys.stderr = _Unbuffered(sys.stderr)
+    set_default_sys_path()
+    client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    client.adopt(early)
+    handler_name = os.environ.get("_HANDLER", "")
+    try:
+        setup_logging()
+        request_handler = get_handler(handler_name)
+    except Exception as e:
+        if isinstance(e, FaultException):
+            error_result = make_error(e.msg, e.exception_type, e.trace)
+        else:
+            error_result, _ = build_fault_result(sys.exc_info())
+        logging.warning(_UNHANDLED_EXCEPTION_WARNING)
+        log_error(error_result)
+        _flush_output()
+        client.post_init_error(error_result)
+        sys.exit(1)
+
+    while True:
+        headers, body = client.next_invocation()
+        request_id = headers.get("lambda-runtime-aws-request-id", "")
+        _current_request_id = request_id
+        _current_tenant_id = headers.get("lambda-runtime-aws-tenant-id")
+        update_xray_env_variable(headers.get("lambda-runtime-trace-id"))
+        handle_event_request(client, request_handler, request_id, headers, body)
+
