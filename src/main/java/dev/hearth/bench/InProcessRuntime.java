@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A runtime without a process, for the platform-overhead row: a virtual thread that speaks the Runtime
+ * A runtime without a process, for the platform-overhead row: a thread that speaks the Runtime
  * API like a minimal runtime client (one keep-alive HTTP/1.1 connection, {@code GET /next}, then
  * {@code POST /response} echoing the event), so that a warm invoke through it costs the platform's path
  * and the two loopback round trips of the protocol, and nothing of an interpreter.
@@ -35,7 +35,10 @@ final class InProcessRuntime implements Sandbox {
     InProcessRuntime(SandboxSpec spec) {
         this.spec = spec;
         String api = spec.environment().get("AWS_LAMBDA_RUNTIME_API");
-        this.loop = Thread.ofVirtual().name("in-process-runtime-" + spec.id()).start(() -> run(api));
+        // A platform thread, not a virtual one: a runtime process blocked in recv() is woken by the kernel
+        // directly, whereas a virtual thread parked on a socket is woken by a poller thread that then
+        // schedules it on a carrier, one more hand-off that the row would charge to the platform.
+        this.loop = Thread.ofPlatform().daemon().name("in-process-runtime-" + spec.id()).start(() -> run(api));
     }
 
     private void run(String api) {
