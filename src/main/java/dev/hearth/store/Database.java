@@ -77,6 +77,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The first column of every row {@code sql} selects (no parameters), as a set; one transaction. */
+    java.util.Set<String> strings(String sql) {
+        return transaction(c -> {
+            try (java.sql.PreparedStatement q = c.prepareStatement(sql)) {
+                java.sql.ResultSet rs = q.executeQuery();
+                java.util.Set<String> values = new java.util.HashSet<>();
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+                return values;
+            }
+        });
+    }
+
     private void rollbackQuietly(Exception cause) {
         try {
             connection.rollback();

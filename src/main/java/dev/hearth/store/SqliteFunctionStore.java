@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,16 +216,7 @@ final class SqliteFunctionStore implements FunctionStore {
 
     @Override
     public Set<String> referencedCode() {
-        return db.transaction(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT code_sha256 FROM function_versions")) {
-                ResultSet rs = q.executeQuery();
-                Set<String> hashes = new HashSet<>();
-                while (rs.next()) {
-                    hashes.add(rs.getString(1));
-                }
-                return hashes;
-            }
-        });
+        return db.strings("SELECT DISTINCT code_sha256 FROM function_versions");
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -129,16 +128,7 @@ final class SqliteLayerStore implements LayerStore {
 
     @Override
     public Set<String> referencedCode() {
-        return db.transaction(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT code_sha256 FROM layer_versions")) {
-                ResultSet rs = q.executeQuery();
-                Set<String> hashes = new HashSet<>();
-                while (rs.next()) {
-                    hashes.add(rs.getString(1));
-                }
-                return hashes;
-            }
-        });
+        return db.strings("SELECT DISTINCT code_sha256 FROM layer_versions");
     }
 
     @Override
