@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +173,9 @@ final class StemCells implements AutoCloseable {
             TreeLinks.mirror(wanted.taskDir(), cell.task, settings.maxEntries());
             if (wanted.optDir().isPresent()) {
                 TreeLinks.mirror(wanted.optDir().get(), cell.opt, settings.maxEntries());
+            } else {
+                // A function without layers sees the launcher's empty /opt, which is read-only for all.
+                Files.setPosixFilePermissions(cell.opt, PosixFilePermissions.fromString("r-xr-xr-x"));
             }
             cell.sandbox.specialise(wanted.memoryMb(), instructions(wanted.environment()));
             return Optional.of(new SpecialisedCell(cell.sandbox, () -> release(cell)));

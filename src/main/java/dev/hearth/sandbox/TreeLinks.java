@@ -44,11 +44,20 @@ public final class TreeLinks {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path target = to.resolve(from.relativize(dir).toString());
                 if (!dir.equals(from)) {
                     count(entries, maxEntries);
-                    Files.createDirectory(target);
+                    Files.createDirectory(to.resolve(from.relativize(dir).toString()));
                 }
+                return FileVisitResult.CONTINUE;
+            }
+
+            /** The mode last, once the directory is filled: a read-only one could not be filled by a non-root node. */
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                Path target = to.resolve(from.relativize(dir).toString());
                 Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
                 return FileVisitResult.CONTINUE;
             }

@@ -64,7 +64,8 @@ class StemCellInvokeTest {
                         "modules": sorted(m for m in sys.modules if not m.startswith("app")),
                         "stdin": sys.stdin.read(), "opt": sorted(os.listdir("/opt")), "umask": os.umask(0o22),
                         "root": sorted(os.listdir("/")), "fromCell": from_cell, "pid": os.getpid(),
-                        "zone": list(time.tzname), "offset": time.timezone, "local": time.strftime("%Z", time.localtime(0))}
+                        "zone": list(time.tzname), "offset": time.timezone, "local": time.strftime("%Z", time.localtime(0)),
+                        "modes": [oct(os.stat(p).st_mode) for p in ("/var/task", "/var/task/app.py", "/opt", "/tmp")]}
             """;
 
     static final String NODE_APP = """
