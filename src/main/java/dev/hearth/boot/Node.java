@@ -132,12 +132,17 @@ public final class Node implements AutoCloseable {
                 LOG_CAP_CHECK_EVERY));
         EnvironmentSettings settings = EnvironmentSettings.defaults(root.resolve("environments"), virtualThreads)
                 .withRegion(config.region(), config.accountId());
-        StemCellSettings cells = config.stemCells() == 0 ? StemCellSettings.off()
-                : StemCellSettings.defaults().withPerRuntime(config.stemCells());
+        // Stem cells come out of the memory budget, at their cgroup's cap each, and take at most a quarter of it.
+        StemCellSettings cells = StemCellSettings.off();
+        if (config.stemCells() > 0) {
+            cells = StemCellSettings.defaults().withPerRuntime(config.stemCells())
+                    .withinMemoryMb(config.concurrency().memoryBudgetMb() / 4);
+        }
+        long environmentBudgetMb = config.concurrency().memoryBudgetMb() - cells.reservedMemoryMb();
         EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings,
                 cells));
         EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx,
-                config.concurrency().memoryBudgetMb(), config.concurrency().scaleUpPerTenSeconds()));
+                environmentBudgetMb, config.concurrency().scaleUpPerTenSeconds()));
         registry.directory().addListener((name, version, now) ->
                 pool.retire(name, version, now.map(InvocationRouter::poolKey)));
         ConcurrencyRegistry concurrency = ConcurrencyRegistry.create(Stores.concurrency(db), registry.directory(), arns,

@@ -45,6 +45,17 @@ public record StemCellSettings(int perRuntime, int maxCells, Duration retireAfte
         return new StemCellSettings(count, Math.max(maxCells, count * 4), retireAfter, maxEntries);
     }
 
+    /** These settings with no more cells than {@code memoryMb} holds at {@link #CELL_MEMORY_MB} each. */
+    public StemCellSettings withinMemoryMb(long memoryMb) {
+        int fit = (int) Math.min(maxCells, Math.max(0, memoryMb / CELL_MEMORY_MB));
+        return new StemCellSettings(Math.min(perRuntime, fit), fit, retireAfter, maxEntries);
+    }
+
+    /** The most memory the cells can hold at once: what the environments' budget sets aside for them. */
+    public long reservedMemoryMb() {
+        return enabled() ? (long) maxCells * CELL_MEMORY_MB : 0;
+    }
+
     public boolean enabled() {
         return perRuntime > 0 && maxCells > 0;
     }
