@@ -15,9 +15,6 @@ import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -188,7 +185,7 @@ public final class HttpApi implements AutoCloseable {
         }
         out.setStatusCode(response.status());
         out.putHeader("x-amzn-RequestId", requestId);
-        out.putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        out.putHeader("Date", HttpDate.now());
         if (response.body().length > 0 || response.status() != 204) {
             out.putHeader("Content-Type", response.contentType());
         }
@@ -197,6 +194,10 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static Map<String, List<String>> query(HttpServerRequest request) {
+        if (request.query() == null) {
+            // Most invokes have no query string: skip building Vert.x's decoded parameter map.
+            return Map.of();
+        }
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : request.params()) {
             out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
@@ -205,7 +206,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static Map<String, String> headers(MultiMap headers) {
-        Map<String, String> out = new HashMap<>();
+        Map<String, String> out = HashMap.newHashMap(headers.size());
         for (Map.Entry<String, String> e : headers) {
             out.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
         }

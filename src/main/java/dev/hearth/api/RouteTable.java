@@ -3,9 +3,9 @@ package dev.hearth.api;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Our own small route table (vertx-web does not resolve from the registry here, ARCHITECTURE §3):
@@ -29,9 +29,27 @@ public final class RouteTable {
     }
 
     private final List<Route> routes;
+    /** Each route's template split once: a literal segment, or a parameter's name (then {@code param}). */
+    private final Template[] templates;
+
+    private record Template(Route route, String[] segments, boolean[] param) {
+    }
 
     public RouteTable(List<Route> routes) {
         this.routes = List.copyOf(routes);
+        this.templates = new Template[this.routes.size()];
+        for (int i = 0; i < templates.length; i++) {
+            Route route = this.routes.get(i);
+            List<String> parts = split(route.template());
+            String[] segments = new String[parts.size()];
+            boolean[] param = new boolean[parts.size()];
+            for (int j = 0; j < segments.length; j++) {
+                String t = parts.get(j);
+                param[j] = t.startsWith("{") && t.endsWith("}");
+                segments[j] = param[j] ? t.substring(1, t.length() - 1) : t;
+            }
+            templates[i] = new Template(route, segments, param);
+        }
     }
 
     public RouteTable plus(RouteTable other) {
@@ -40,19 +58,47 @@ public final class RouteTable {
         return new RouteTable(all);
     }
 
+    /**
+     * Matches against the templates split at construction: on every request (the warm invoke's included)
+     * only the request's own path is split and decoded, and a parameter map is built only for the route
+     * that matched.
+     */
     public Match match(String method, String rawPath) {
         List<String> segments = decode(split(rawPath));
         boolean pathKnown = false;
-        for (Route route : routes) {
-            Optional<Map<String, String>> params = route.match(segments);
-            if (params.isPresent()) {
-                if (route.method().equals(method)) {
-                    return new Match.Found(route, params.get());
+        for (Template template : templates) {
+            if (fits(template, segments)) {
+                if (template.route().method().equals(method)) {
+                    return new Match.Found(template.route(), params(template, segments));
                 }
                 pathKnown = true;
             }
         }
         return pathKnown ? new Match.WrongMethod() : new Match.NotFound();
+    }
+
+    private static boolean fits(Template template, List<String> segments) {
+        String[] mine = template.segments();
+        if (mine.length != segments.size()) {
+            return false;
+        }
+        for (int i = 0; i < mine.length; i++) {
+            String s = segments.get(i);
+            if (template.param()[i] ? s.isEmpty() : !mine[i].equals(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> params(Template template, List<String> segments) {
+        Map<String, String> params = new HashMap<>(4);
+        for (int i = 0; i < template.segments().length; i++) {
+            if (template.param()[i]) {
+                params.put(template.segments()[i], segments.get(i));
+            }
+        }
+        return params;
     }
 
     /** Splits a path on '/', ignoring the leading slash and one trailing slash. */
@@ -70,8 +116,9 @@ public final class RouteTable {
     private static List<String> decode(List<String> raw) {
         List<String> out = new ArrayList<>(raw.size());
         for (String s : raw) {
-            // '+' is literal in a path; only percent-escapes are decoded.
-            out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            // '+' is literal in a path; only percent-escapes are decoded (most segments have neither).
+            boolean plain = s.indexOf('%') < 0 && s.indexOf('+') < 0;
+            out.add(plain ? s : URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
         }
         return out;
     }

@@ -383,8 +383,10 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         invocation.delivered = true;
         invocation.startNanos = System.nanoTime();
         lastDeliveredId = invocation.requestId();
-        log.start(invocation);
+        // The event first, START after it: the line only queues for the log writer, and the runtime's
+        // output is read on this same context later, so START still precedes it in the stream.
         RuntimeApiServer.sendEvent(next, invocation.request);
+        log.start(invocation);
     }
 
     /** The runtime called {@code /next} after its result and its output is logged: the invocation is over. */

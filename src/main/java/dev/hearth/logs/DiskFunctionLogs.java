@@ -20,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link FunctionLogs} on the local disk: one JSON-lines file per stream, written by a single
- * background thread that drains a bounded queue.
+ * background thread that drains a bounded queue ({@link WriterQueue}: appends wake it only when it sleeps).
  *
  * <p>Threading: {@link LogStream#append} runs on any thread, often an event loop, so it only offers to
  * the queue; when the queue is full the event is dropped and counted rather than making the caller wait
@@ -49,7 +47,7 @@ final class DiskFunctionLogs implements FunctionLogs {
 
     private final Path logsDir;
     private final Clock clock;
-    private final BlockingQueue<Entry> queue;
+    private final WriterQueue<Entry> queue;
     private final ConcurrentMap<Key, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
@@ -63,7 +61,7 @@ final class DiskFunctionLogs implements FunctionLogs {
         }
         this.logsDir = logsDir.toAbsolutePath().normalize();
         this.clock = clock;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queue = new WriterQueue<>(queueCapacity);
         try {
             Files.createDirectories(this.logsDir);
         } catch (IOException e) {
@@ -273,13 +271,9 @@ final class DiskFunctionLogs implements FunctionLogs {
         public void run() {
             boolean running = true;
             while (running) {
-                try {
-                    batch.add(queue.take());
-                } catch (InterruptedException e) {
-                    // Only Stop ends the writer: events queued before close must still reach the disk.
-                    continue;
-                }
-                queue.drainTo(batch, MAX_BATCH - 1);
+                // Only Stop ends the writer (interrupts are ignored): events queued before close must still
+                // reach the disk.
+                queue.drainTo(batch, MAX_BATCH);
                 for (Entry entry : batch) {
                     running &= handle(entry);
                 }
