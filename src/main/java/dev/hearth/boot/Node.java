@@ -155,7 +155,7 @@ public final class Node implements AutoCloseable {
         // Async invocation: started after the router, closed before the pool (closing leaves in-flight
         // events leased in the store; the next start runs them again).
         EventInvokeConfigs eventInvokeConfigs = EventInvokeConfigs.create(registry.directory(),
-                Stores.eventInvokeConfigs(db), arns, clock);
+                Stores.eventInvokeConfigs(db), arns, clock, !config.async().sqsEndpoint().isEmpty());
         AsyncInvocations async = own(AsyncInvocations.create(Stores.eventQueue(db), router, registry.directory(),
                 eventInvokeConfigs, arns, ids, clock, virtualThreads, config.async()));
         async.start();

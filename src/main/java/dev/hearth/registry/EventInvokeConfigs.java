@@ -43,9 +43,10 @@ public interface EventInvokeConfigs {
     /**
      * The configs on {@code store}. A config of a version or alias is deleted with its version or alias
      * (the store's cascade removes a deleted function's), so that a later alias of the same name starts
-     * without it.
+     * without it. {@code sqsConfigured}: whether SQS destinations can be delivered (else they are refused).
      */
-    static EventInvokeConfigs create(FunctionDirectory directory, EventInvokeConfigStore store, Arns arns, Clock clock) {
+    static EventInvokeConfigs create(FunctionDirectory directory, EventInvokeConfigStore store, Arns arns, Clock clock,
+                                     boolean sqsConfigured) {
         directory.addListener((functionName, version, now) -> {
             if (now.isEmpty() && !FunctionVersion.LATEST.equals(version)) {
                 store.delete(functionName, version);
@@ -56,6 +57,6 @@ public interface EventInvokeConfigs {
                 store.delete(functionName, aliasName);
             }
         });
-        return new StoredEventInvokeConfigs(directory, store, arns, clock);
+        return new StoredEventInvokeConfigs(directory, store, arns, clock, sqsConfigured);
     }
 }

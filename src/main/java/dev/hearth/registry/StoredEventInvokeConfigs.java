@@ -33,8 +33,12 @@ final class StoredEventInvokeConfigs implements EventInvokeConfigs {
     private final EventInvokeConfigStore store;
     private final Arns arns;
     private final Clock clock;
+    /** Whether the node has an SQS endpoint (--sqs-endpoint) to deliver SQS destinations to. */
+    private final boolean sqsConfigured;
 
-    StoredEventInvokeConfigs(FunctionDirectory directory, EventInvokeConfigStore store, Arns arns, Clock clock) {
+    StoredEventInvokeConfigs(FunctionDirectory directory, EventInvokeConfigStore store, Arns arns, Clock clock,
+                             boolean sqsConfigured) {
+        this.sqsConfigured = sqsConfigured;
         this.directory = directory;
         this.store = store;
         this.arns = arns;
@@ -121,7 +125,7 @@ final class StoredEventInvokeConfigs implements EventInvokeConfigs {
                 + " doesn't have an EventInvokeConfig");
     }
 
-    private static void validate(EventInvokeSettings s) {
+    private void validate(EventInvokeSettings s) {
         Validation v = new Validation();
         s.maximumRetryAttempts().ifPresent(n -> {
             if (n < 0) {
@@ -147,8 +151,8 @@ final class StoredEventInvokeConfigs implements EventInvokeConfigs {
             throw LambdaException.invalidParameter("You must specify at least one of error handling or destination"
                     + " setting.");
         }
-        s.onSuccess().ifPresent(StoredEventInvokeConfigs::destinationKind);
-        s.onFailure().ifPresent(StoredEventInvokeConfigs::destinationKind);
+        s.onSuccess().ifPresent(this::destinationKind);
+        s.onFailure().ifPresent(this::destinationKind);
     }
 
     private static void destinationPattern(Validation v, String arn, String member) {
@@ -159,9 +163,19 @@ final class StoredEventInvokeConfigs implements EventInvokeConfigs {
         }
     }
 
-    /** Hearth delivers to functions on this node and to SQS queues; AWS's other kinds are refused up front. */
-    private static void destinationKind(String arn) {
-        if (arn.isEmpty() || LAMBDA_ARN.matcher(arn).matches() || SQS_ARN.matcher(arn).matches()) {
+    /**
+     * Hearth delivers to functions on this node and, when the node has an SQS endpoint, to SQS queues;
+     * other destinations are refused up front rather than dropped when the first record is due.
+     */
+    private void destinationKind(String arn) {
+        if (arn.isEmpty() || LAMBDA_ARN.matcher(arn).matches()) {
+            return;
+        }
+        if (SQS_ARN.matcher(arn).matches()) {
+            if (!sqsConfigured) {
+                throw LambdaException.invalidParameter("The destination ARN " + arn + " is an SQS queue, and this"
+                        + " Hearth node has no SQS endpoint to send to: start it with --sqs-endpoint.");
+            }
             return;
         }
         throw LambdaException.invalidParameter("The destination ARN " + arn + " is not supported: Hearth sends"

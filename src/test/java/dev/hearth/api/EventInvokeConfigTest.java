@@ -21,6 +21,7 @@ import static dev.hearth.api.Fixtures.createActive;
 import static dev.hearth.api.Fixtures.oneValidationError;
 import static dev.hearth.api.Fixtures.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Put/Get/Update/Delete/ListFunctionEventInvokeConfig(s) with the AWS SDK: shapes, merge rules, errors. */
 class EventInvokeConfigTest {
@@ -29,9 +30,10 @@ class EventInvokeConfigTest {
     private static TestNode node;
     private static LambdaClient lambda;
 
+    /** The node has an SQS endpoint (never reached here: these tests only store configs). */
     @BeforeAll
-    static void start() {
-        node = TestNode.start();
+    static void start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        node = TestNode.start(dir, c -> c.withAsync(c.async().withSqsEndpoint("http://127.0.0.1:9")));
         lambda = node.lambda();
     }
 
@@ -197,5 +199,22 @@ class EventInvokeConfigTest {
                 .isEmpty();
         assertNotFound(() -> lambda.getFunctionEventInvokeConfig(b -> b.functionName(name).qualifier("live")),
                 "The function " + arn(name) + ":live doesn't have an EventInvokeConfig");
+    }
+
+    @Test
+    void put_withAnSqsDestination_onANodeWithoutAnSqsEndpoint_isRefused_ratherThanDroppedLater() {
+        try (TestNode plain = TestNode.start()) {
+            LambdaClient client = plain.lambda();
+            String name = uniqueName("nosqs");
+            createActive(client, name);
+
+            assertThat(catchThrowableOfType(software.amazon.awssdk.services.lambda.model.InvalidParameterValueException.class,
+                    () -> client.putFunctionEventInvokeConfig(b -> b.functionName(name)
+                            .destinationConfig(d -> d.onFailure(f -> f.destination(QUEUE))))).getMessage())
+                    .startsWith("The destination ARN " + QUEUE + " is an SQS queue, and this Hearth node has no SQS"
+                            + " endpoint to send to: start it with --sqs-endpoint.");
+            assertThat(client.listFunctionEventInvokeConfigs(b -> b.functionName(name)).functionEventInvokeConfigs())
+                    .isEmpty();
+        }
     }
 }
