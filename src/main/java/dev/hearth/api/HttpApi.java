@@ -5,6 +5,7 @@ import dev.hearth.core.Ids;
 import dev.hearth.core.LambdaException;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +13,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,7 @@ public final class HttpApi implements AutoCloseable {
     private final RouteTable routes;
     private final Ids ids;
     private final ExecutorService blocking;
-    private HttpServer server;
+    private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpApi(Vertx vertx, RouteTable routes, Ids ids, ExecutorService blocking) {
         this.vertx = vertx;
@@ -50,7 +53,14 @@ public final class HttpApi implements AutoCloseable {
         this.blocking = blocking;
     }
 
-    /** Binds and starts serving; returns the bound port. Throws if the address cannot be bound. */
+    /**
+     * Binds and starts serving; returns the bound port. Throws if the address cannot be bound.
+     *
+     * <p>One server per event loop, all on the same port: Vert.x hands a shared port's connections to its
+     * servers in turn, each served on its own loop. A single server would serve every connection on one
+     * loop, and with it every environment its cold starts create (they stay on the starting request's
+     * loop, see the pool), leaving the other loops idle under load.
+     */
     public int listen(String host, int port) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
@@ -58,8 +68,36 @@ public final class HttpApi implements AutoCloseable {
                 .setReuseAddress(true)
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024);
-        server = vertx.createHttpServer(options).requestHandler(this::onRequest);
-        return server.listen().await().actualPort();
+        List<ContextInternal> loops = new ArrayList<>();
+        if (vertx instanceof VertxInternal internal) {
+            for (io.netty.util.concurrent.EventExecutor loop : internal.nettyEventLoopGroup()) {
+                loops.add(internal.contextBuilder().withEventLoop((io.netty.channel.EventLoop) loop).build());
+            }
+        }
+        if (loops.isEmpty()) {
+            HttpServer only = vertx.createHttpServer(options).requestHandler(this::onRequest);
+            servers.add(only);
+            return only.listen().await().actualPort();
+        }
+        // Port 0 cannot be shared as such: Vert.x shares a random port among servers that ask for the
+        // same negative port.
+        int shared = port == 0 ? -1 : port;
+        int bound = -1;
+        for (ContextInternal loop : loops) {
+            bound = listenOn(loop, options, shared);
+        }
+        return bound;
+    }
+
+    private int listenOn(ContextInternal loop, HttpServerOptions options, int port) {
+        HttpServerOptions own = new HttpServerOptions(options);
+        Promise<HttpServer> listening = Promise.promise();
+        loop.runOnContext(v -> {
+            HttpServer server = vertx.createHttpServer(own).requestHandler(this::onRequest);
+            servers.add(server);
+            server.listen(port, own.getHost()).onComplete(listening);
+        });
+        return listening.future().await().actualPort();
     }
 
     private void onRequest(HttpServerRequest request) {
@@ -223,7 +261,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
+        for (HttpServer server : servers) {
             server.close().await();
         }
     }

@@ -141,10 +141,12 @@ final class WarmPool implements EnvironmentPool {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the pool is closed"));
         }
+        CallerLoop loop = CallerLoop.capture(vertx);
         return admit(key, memoryMb, 0).thenCompose(admitted -> CompletableFuture.supplyAsync(() -> {
             Environment env;
             try {
-                env = factory.start(spec.get());
+                EnvironmentSpec wanted = spec.get();
+                env = loop.run(() -> factory.start(wanted));
             } catch (RuntimeException | Error e) {
                 memoryInUseMb.addAndGet(-memoryMb);
                 throw e;
