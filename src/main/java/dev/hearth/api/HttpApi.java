@@ -175,7 +175,13 @@ public final class HttpApi implements AutoCloseable {
     private static void answer(Context context, HttpServerRequest request, Route route, ApiRequest apiRequest,
                                ApiResponse response, Throwable error) {
         ApiResponse out = error == null ? response : errorResponse(route, apiRequest, error);
-        if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+        // Answered at once when already on the request's event loop, even from another context of that
+        // loop (an environment started by this connection lives on it): a hop through runOnContext would
+        // only queue the answer behind the rest of the runtime's request.
+        boolean sameLoop = context instanceof ContextInternal internal
+                ? internal.nettyEventLoop().inEventLoop()
+                : Context.isOnEventLoopThread() && Vertx.currentContext() == context;
+        if (sameLoop) {
             respond(request, apiRequest.requestId(), out);
         } else {
             context.runOnContext(v -> respond(request, apiRequest.requestId(), out));

@@ -37,6 +37,11 @@ final class CallerLoop {
         return new CallerLoop(Optional.of(fresh));
     }
 
+    /** The captured event loop, if any: where an environment created by {@link #run} lives. */
+    Optional<io.netty.channel.EventLoop> eventLoop() {
+        return context.map(ContextInternal::nettyEventLoop);
+    }
+
     /** Runs {@code task} here with the captured loop's fresh context as the current context. */
     <T> T run(Supplier<T> task) {
         if (context.isEmpty()) {

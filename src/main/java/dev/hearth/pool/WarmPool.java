@@ -54,6 +54,8 @@ final class WarmPool implements EnvironmentPool {
     private final Vertx vertx;
     private final long reaperTimer;
     private final Map<PoolKey, Deque<Environment>> idle = new ConcurrentHashMap<>();
+    /** Which loop each on-demand environment lives on: a lease prefers one of its own loop. */
+    private final LoopAffinity affinity = new LoopAffinity();
     /** Environments that answered their caller and are about to be idle, claimable by a lease. */
     private final Map<PoolKey, Deque<Finishing>> finishing = new ConcurrentHashMap<>();
     /** The newest key per function version: releases of older keys shut their environment down. */
@@ -105,7 +107,7 @@ final class WarmPool implements EnvironmentPool {
         Deque<Environment> stack = idle.get(key);
         if (stack != null) {
             Environment env;
-            while ((env = stack.pollFirst()) != null) {
+            while ((env = affinity.take(stack, e -> e)) != null) {
                 if (!env.isStopped() && env.isIdle()) {
                     return CompletableFuture.completedFuture(new Lease(key, env, false));
                 }
@@ -113,7 +115,7 @@ final class WarmPool implements EnvironmentPool {
             }
         }
         Deque<Finishing> almostIdle = finishing.get(key);
-        Finishing claimed = almostIdle == null ? null : almostIdle.pollFirst();
+        Finishing claimed = almostIdle == null ? null : affinity.take(almostIdle, Finishing::environment);
         if (claimed != null) {
             return claimed.done().thenCompose(reusable -> reusable && !claimed.environment().isStopped()
                     ? CompletableFuture.completedFuture(new Lease(key, claimed.environment(), false))
@@ -152,8 +154,10 @@ final class WarmPool implements EnvironmentPool {
                 throw e;
             }
             memoryOf.put(env, memoryMb);
+            affinity.remember(env, loop);
             live.incrementAndGet();
             env.stopped().whenComplete((v, e) -> {
+                affinity.forget(env);
                 live.decrementAndGet();
                 freeMemory(env);
             });
