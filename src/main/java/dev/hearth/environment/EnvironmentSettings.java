@@ -20,11 +20,13 @@ import java.util.concurrent.Executor;
  *                    environment itself writes nothing here yet
  * @param pidLimit    most processes and threads one sandbox may hold
  * @param blocking    runs blocking work (process launch, reading process output, kills); virtual threads
+ * @param startGate   shared by all environments of a node: how many start at once
  * @param verifyRuntimePeers whether each Runtime API endpoint serves only connections from its own
  *                    sandbox's processes (checked through /proc); off only for in-process fake runtimes
  */
 public record EnvironmentSettings(String region, String accountId, Credentials credentials, Duration initTimeout,
-                                  Path scratchDir, int pidLimit, Executor blocking, boolean verifyRuntimePeers) {
+                                  Path scratchDir, int pidLimit, Executor blocking, boolean verifyRuntimePeers,
+                                  StartGate startGate) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
@@ -50,32 +52,33 @@ public record EnvironmentSettings(String region, String accountId, Credentials c
     /** The defaults: us-east-1, account 000000000000, dummy credentials, 10 s init, 1024 pids. */
     public static EnvironmentSettings defaults(Path scratchDir, Executor blocking) {
         return new EnvironmentSettings(DEFAULT_REGION, DEFAULT_ACCOUNT_ID, Credentials.dummy(), DEFAULT_INIT_TIMEOUT,
-                scratchDir, DEFAULT_PID_LIMIT, blocking, true);
+                scratchDir, DEFAULT_PID_LIMIT, blocking, true, StartGate.forThisMachine());
     }
 
     public EnvironmentSettings withRegion(String newRegion, String newAccountId) {
         return new EnvironmentSettings(newRegion, newAccountId, credentials, initTimeout, scratchDir, pidLimit, blocking,
-                verifyRuntimePeers);
+                verifyRuntimePeers, startGate);
     }
 
     public EnvironmentSettings withCredentials(Credentials newCredentials) {
         return new EnvironmentSettings(region, accountId, newCredentials, initTimeout, scratchDir, pidLimit, blocking,
-                verifyRuntimePeers);
+                verifyRuntimePeers, startGate);
     }
 
     public EnvironmentSettings withInitTimeout(Duration newInitTimeout) {
         return new EnvironmentSettings(region, accountId, credentials, newInitTimeout, scratchDir, pidLimit, blocking,
-                verifyRuntimePeers);
+                verifyRuntimePeers, startGate);
     }
 
     public EnvironmentSettings withPidLimit(int newPidLimit) {
         return new EnvironmentSettings(region, accountId, credentials, initTimeout, scratchDir, newPidLimit, blocking,
-                verifyRuntimePeers);
+                verifyRuntimePeers, startGate);
     }
 
     /** Off only for tests whose fake runtimes are threads of the test JVM, not sandboxed processes. */
     public EnvironmentSettings withRuntimePeerVerification(boolean verify) {
-        return new EnvironmentSettings(region, accountId, credentials, initTimeout, scratchDir, pidLimit, blocking, verify);
+        return new EnvironmentSettings(region, accountId, credentials, initTimeout, scratchDir, pidLimit, blocking, verify,
+                startGate);
     }
 
     /** The execution role's credentials as functions see them. */
@@ -94,5 +97,10 @@ public record EnvironmentSettings(String region, String accountId, Credentials c
             return new Credentials("ASIAHEARTH0000000000", "hearth/dummy/secret/access/key/000000000",
                     "hearth-dummy-session-token");
         }
+    }
+
+    public EnvironmentSettings withStartGate(StartGate gate) {
+        return new EnvironmentSettings(region, accountId, credentials, initTimeout, scratchDir, pidLimit, blocking,
+                verifyRuntimePeers, gate);
     }
 }

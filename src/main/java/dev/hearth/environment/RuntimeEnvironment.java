@@ -225,6 +225,14 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
      */
     private void launch(int port) {
         try {
+            settings.startGate().acquire();
+            startPermit.set(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.runOnContext(v -> onLaunchFailed(new Fault.Platform("Sandbox.Failure", "the node is shutting down")));
+            return;
+        }
+        try {
             Optional<RuntimeLaunch> how = runtimes.launch(spec.runtime(), spec.handler(), spec.memoryMb(),
                     spec.taskDir(), spec.optDir());
             if (how.isEmpty()) {
@@ -260,6 +268,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     private void onLaunchFailed(Fault fault) {
         launching = false;
+        releaseStartPermit();
         if (state.isTerminal()) {
             maybeFinish();
         } else {
@@ -284,6 +293,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         launchedSandbox.complete(launched);
         if (finalized) {
             // Stopped for good while the launch was still running: nothing will watch this sandbox.
+            releaseStartPermit();
             runBlocking(launched::close, launched::close);
             return;
         }
@@ -291,6 +301,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                 context.runOnContext(v -> onExit(status != null ? status : UNKNOWN_EXIT)));
         output.start(launched.stdout(), launched.stderr(), launched.pid());
         if (state.isTerminal()) {
+            releaseStartPermit();
             killSandbox();
             return;
         }
@@ -640,6 +651,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             return;
         }
         finalized = true;
+        releaseStartPermit();
         if (graceTimer != -1) {
             vertx.cancelTimer(graceTimer);
             graceTimer = -1;
@@ -686,6 +698,19 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     private void move(EnvironmentState next) {
         state = state.moveTo(next);
+        if (next != EnvironmentState.STARTING && next != EnvironmentState.INITIALISING) {
+            releaseStartPermit();
+        }
+    }
+
+    /** Whether this environment holds a permit of the node's start gate (from launch until init ends). */
+    private final java.util.concurrent.atomic.AtomicBoolean startPermit = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Gives the start gate's permit back, once: init ended (ready or failed) or the start was abandoned. */
+    private void releaseStartPermit() {
+        if (startPermit.compareAndSet(true, false)) {
+            settings.startGate().release();
+        }
     }
 
     private void cancelInitTimer() {

@@ -328,6 +328,25 @@ class EnvironmentLifecycleTest {
     }
 
     @Test
+    void startsBeyondTheStartGate_waitForAnInitToEnd_andEveryOneGetsItsPermitBack_afterSuccessOrTimeout() {
+        h.close();
+        h = new Harness(dir, s -> s.withStartGate(new StartGate(1)).withInitTimeout(Duration.ofSeconds(1)));
+        Environment hung = h.start(rt -> rt.hang());
+        long before = System.nanoTime();
+        // One start at a time: the next sandbox is launched only once the hung init has timed out.
+        Environment first = h.start(echo());
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThan(Duration.ofMillis(500));
+        Environment second = h.start(echo());
+
+        await(first.initialized());
+        await(second.initialized());
+        assertThat(hung.initialized()).isCompletedExceptionally();
+        assertThat(text(await(second.invoke(h.request("{\"n\":2}")).outcome()))).isEqualTo("{\"n\":2}");
+        Environment third = h.start(echo());
+        await(third.initialized());
+    }
+
+    @Test
     void aRuntimeThatNeverCallsNext_hitsTheInitTimeout() {
         h.close();
         h = new Harness(dir, s -> s.withInitTimeout(Duration.ofMillis(300)));
