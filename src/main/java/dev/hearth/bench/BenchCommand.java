@@ -50,6 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "else hearth-bench/latest.json under the temp dir).")
     Path json;
 
+    @Option(names = "--only", paramLabel = "TEXT",
+            description = "Run only the measurements whose title contains TEXT (e.g. \"cold start\", \"burst\").")
+    String only;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the text table to FILE.")
     Path out;
 
@@ -91,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
                     Map<String, Interpreter> interpreters = interpreters(work);
                     BenchContext ctx = new BenchContext(plan, http, api, echo, functions, deployErrors, interpreters,
                             sandbox, work, progress);
-                    Outcome outcome = runAll(ctx);
+                    Outcome outcome = runAll(ctx, selected(only));
                     rows.addAll(outcome.rows());
                     facts = MachineFacts.probe(interpreters, sandbox.map(SandboxBaseline::isolation), plan, quick);
                     facts.put("nodeApiAfterRun", outcome.stuck().orElse("answering"));
@@ -130,10 +134,20 @@ public final class BenchCommand implements Callable<Integer> {
     private record Outcome(List<Row> rows, Optional<String> stuck) {
     }
 
-    private static Outcome runAll(BenchContext ctx) throws InterruptedException {
+    /** The measurements whose title contains {@code only} (case-insensitive); all of them when it is null. */
+    static List<Measurement> selected(String only) {
+        if (only == null || only.isBlank()) {
+            return measurements();
+        }
+        String wanted = only.toLowerCase(java.util.Locale.ROOT);
+        return measurements().stream().filter(m -> m.title().toLowerCase(java.util.Locale.ROOT).contains(wanted))
+                .toList();
+    }
+
+    private static Outcome runAll(BenchContext ctx, List<Measurement> measurements) throws InterruptedException {
         List<Row> rows = new ArrayList<>();
         Optional<String> stuck = Optional.empty();
-        for (Measurement m : measurements()) {
+        for (Measurement m : measurements) {
             if (stuck.isPresent()) {
                 rows.addAll(m.failedRows("skipped: " + stuck.get()));
                 continue;
