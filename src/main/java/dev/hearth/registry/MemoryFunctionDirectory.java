@@ -77,13 +77,35 @@ final class MemoryFunctionDirectory implements FunctionDirectory {
         store.addAliasListener(listener);
     }
 
+    /** Names already validated, as invokes repeat them: parsing one runs several regular expressions. */
+    private final java.util.concurrent.ConcurrentHashMap<String, FunctionRef> parsedNames =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bounds the cache, so that callers sending ever new names cannot grow it without end. */
+    private static final int PARSED_NAMES_LIMIT = 4096;
+
+    /**
+     * The name validated and parsed with AWS's errors ({@link Validation#functionName}), from the cache
+     * when it was seen before. Only valid names are cached: an invalid one is checked, and refused, again.
+     */
+    private FunctionRef parsedName(String functionName) {
+        FunctionRef cached = parsedNames.get(functionName);
+        if (cached != null) {
+            return cached;
+        }
+        FunctionRef ref = Validation.functionName(functionName, FunctionRef.Form.NAMESPACED);
+        if (parsedNames.size() < PARSED_NAMES_LIMIT) {
+            parsedNames.putIfAbsent(functionName, ref);
+        }
+        return ref;
+    }
+
     /** A validated, existing function and qualifier. */
     private record Target(String name, FunctionVersion latest, String qualifier, Qualified.Kind kind) {
     }
 
     /** Validates the name and qualifier with AWS's errors and checks that both exist. */
     private Target locate(String functionName, Optional<String> qualifierParam) {
-        FunctionRef ref = Validation.functionName(functionName, FunctionRef.Form.NAMESPACED);
+        FunctionRef ref = parsedName(functionName);
         ref.region().filter(r -> !r.equals(arns.region())).ifPresent(r -> {
             throw LambdaException.notFound("Functions from '" + r + "' are not reachable in this region ('"
                     + arns.region() + "')");
