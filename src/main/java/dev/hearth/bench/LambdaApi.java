@@ -39,18 +39,10 @@ final class LambdaApi {
 
     JsonNode createFunction(String name, String runtime, String handler, byte[] zip, int memoryMb, int timeoutSeconds)
             throws IOException, InterruptedException {
-        ObjectNode body = json.createObjectNode()
-                .put("FunctionName", name)
-                .put("Runtime", runtime)
-                .put("Handler", handler)
-                .put("Role", ROLE)
-                .put("MemorySize", memoryMb)
-                .put("Timeout", timeoutSeconds);
-        body.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(zip));
-        return call("POST", "/2015-03-31/functions", body, 201);
+        return createFunction(name, runtime, handler, zip, memoryMb, timeoutSeconds, Map.of());
     }
 
-    /** CreateFunction with environment variables. */
+    /** CreateFunction; {@code Environment} is sent only when there are variables. */
     JsonNode createFunction(String name, String runtime, String handler, byte[] zip, int memoryMb, int timeoutSeconds,
                             Map<String, String> variables) throws IOException, InterruptedException {
         ObjectNode body = json.createObjectNode()
@@ -61,8 +53,10 @@ final class LambdaApi {
                 .put("MemorySize", memoryMb)
                 .put("Timeout", timeoutSeconds);
         body.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(zip));
-        ObjectNode vars = body.putObject("Environment").putObject("Variables");
-        variables.forEach(vars::put);
+        if (!variables.isEmpty()) {
+            ObjectNode vars = body.putObject("Environment").putObject("Variables");
+            variables.forEach(vars::put);
+        }
         return call("POST", "/2015-03-31/functions", body, 201);
     }
 

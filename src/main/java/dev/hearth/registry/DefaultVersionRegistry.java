@@ -116,10 +116,7 @@ final class DefaultVersionRegistry implements VersionRegistry {
 
     @Override
     public Alias getAlias(String functionName, String aliasName) {
-        Validation v = new Validation();
-        AliasRules.checkName(v, aliasName);
-        v.throwIfFailed();
-        String name = names.resolve(functionName, Optional.empty()).name();
+        String name = aliasFunction(functionName, aliasName);
         latestOrNotFound(name);
         return aliasOrNotFound(name, aliasName);
     }
@@ -154,11 +151,15 @@ final class DefaultVersionRegistry implements VersionRegistry {
 
     @Override
     public void deleteAlias(String functionName, String aliasName) {
+        store.deleteAlias(aliasFunction(functionName, aliasName), aliasName);
+    }
+
+    /** Checks an alias name with AWS's validation, then resolves the bare name of the function it belongs to. */
+    private String aliasFunction(String functionName, String aliasName) {
         Validation v = new Validation();
         AliasRules.checkName(v, aliasName);
         v.throwIfFailed();
-        String name = names.resolve(functionName, Optional.empty()).name();
-        store.deleteAlias(name, aliasName);
+        return names.resolve(functionName, Optional.empty()).name();
     }
 
     @Override
