@@ -23,8 +23,6 @@ final class InvocationRecord implements Invocation {
     long startNanos;
     /** When the result arrived or the platform gave up; 0 while neither has happened. */
     long resultNanos;
-    /** The Vert.x timer enforcing the deadline; -1 when none is armed. */
-    long deadlineTimer = -1;
     /** Set when the platform ended the invocation; REPORT then carries its status. */
     Fault fault;
     /** When the platform ended it, for the timestamp of the timeout line. */

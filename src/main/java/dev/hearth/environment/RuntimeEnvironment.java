@@ -66,12 +66,15 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private final SandboxLauncher launcher;
     /** Where a cold start first looks for a waiting sandbox it can become ({@link StemCells}). */
     private final Optional<StemCells> cells;
+    /** Where a SnapStart version's environment is forked from its snapshot instead of started. */
+    private final Optional<SnapshotTemplates> snapshots;
     private final ManagedRuntimes runtimes;
     private final Clock clock;
     private final EnvironmentSettings settings;
     private final RuntimeApiServer api;
     private final InvocationLog log;
     private final ProcessOutput output;
+    private final DeadlineTimer deadlines;
     private final long createdNanos;
 
     private final CompletableFuture<Void> initialized = new CompletableFuture<>();
@@ -102,10 +105,14 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private String lastDeliveredId;
     /** Why init failed, once FAILED: what every later invocation gets. */
     private Fault initFault;
+    /** Forked from a SnapStart snapshot: its first {@code /next} ends a restore, not an init. Set before launch reports. */
+    private volatile boolean forked;
+    /** {@code restore/next} has been answered: until the first {@code /next}, the runtime is restoring. */
+    private boolean restoreAnswered;
 
     RuntimeEnvironment(String id, EnvironmentSpec spec, String logStreamName, Vertx vertx, Context context,
-                       SandboxLauncher launcher, Optional<StemCells> cells, ManagedRuntimes runtimes,
-                       LogStream stream, Clock clock, EnvironmentSettings settings) {
+                       SandboxLauncher launcher, Optional<StemCells> cells, Optional<SnapshotTemplates> snapshots,
+                       ManagedRuntimes runtimes, LogStream stream, Clock clock, EnvironmentSettings settings) {
         this.id = id;
         this.spec = spec;
         this.logStreamName = logStreamName;
@@ -113,6 +120,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.context = context;
         this.launcher = launcher;
         this.cells = cells;
+        this.snapshots = snapshots;
         this.runtimes = runtimes;
         this.clock = clock;
         this.settings = settings;
@@ -120,6 +128,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                 ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN);
         this.log = new InvocationLog(stream, clock, spec);
         this.output = new ProcessOutput(vertx, context, log::output, this::maybeFinish);
+        this.deadlines = new DeadlineTimer(vertx, clock, this::currentDeadline, this::onDeadline);
         this.createdNanos = System.nanoTime();
         this.lastUsedNanos = createdNanos;
     }
@@ -246,6 +255,26 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             SandboxSpec sandboxSpec = new SandboxSpec(id, runtime.command(), environment, spec.taskDir(),
                     runtime.runtimeDir(), spec.optDir(), runtime.extraReadOnly(), spec.ephemeralStorageMb(),
                     spec.memoryMb(), settings.pidLimit());
+            Optional<dev.hearth.sandbox.ForkServer> snapshot = snapshots.flatMap(s -> s.forkServerFor(spec));
+            if (snapshot.isPresent()) {
+                // SnapStart: a fork of the version's snapshot; the restore clock runs from the fork request.
+                long restoreFrom = System.nanoTime();
+                String restoreStart = LogLines.restoreStart(runtime.runtimeVersion(), runtimeVersionArn());
+                forked = true;
+                try {
+                    Sandbox child = snapshot.get().fork(new dev.hearth.sandbox.ForkServer.Request(id, environment,
+                            spec.memoryMb(), settings.pidLimit(), spec.ephemeralStorageMb()));
+                    context.runOnContext(v -> {
+                        log.line(restoreStart);
+                        onLaunched(child, restoreFrom);
+                    });
+                    return;
+                } catch (IOException e) {
+                    // The snapshot is gone (its template died): this environment starts as a cold one instead.
+                    LOG.warn("{}: cannot fork from the snapshot, starting without it: {}", this, e.toString());
+                    forked = false;
+                }
+            }
             String initStart = LogLines.initStart(runtime.runtimeVersion(), runtimeVersionArn());
             context.runOnContext(v -> log.line(initStart));
             long launchedAt = System.nanoTime();
@@ -299,7 +328,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         }
         launched.exit().whenComplete((status, error) ->
                 context.runOnContext(v -> onExit(status != null ? status : UNKNOWN_EXIT)));
-        output.start(launched.stdout(), launched.stderr(), launched.pid());
+        output.start(launched);
         if (state.isTerminal()) {
             releaseStartPermit();
             killSandbox();
@@ -363,14 +392,18 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     }
 
     private void armDeadline(InvocationRecord invocation) {
-        long delay = invocation.request.deadlineEpochMillis() - clock.millis();
-        invocation.deadlineTimer = vertx.setTimer(Math.max(1, delay), t -> {
-            invocation.deadlineTimer = -1;
-            if (current == invocation) {
-                terminate(new Fault.Timeout(LogLines.seconds(Duration.ofSeconds(spec.timeoutSeconds()))),
-                        EnvironmentState.STOPPED, false, true);
-            }
-        });
+        deadlines.arm(invocation.request.deadlineEpochMillis());
+    }
+
+    /** The deadline {@link #deadlines} enforces: the invocation in flight's, if any. */
+    private long currentDeadline() {
+        InvocationRecord invocation = current;
+        return invocation != null ? invocation.request.deadlineEpochMillis() : DeadlineTimer.NONE;
+    }
+
+    private void onDeadline() {
+        terminate(new Fault.Timeout(LogLines.seconds(Duration.ofSeconds(spec.timeoutSeconds()))),
+                EnvironmentState.STOPPED, false, true);
     }
 
     private HttpServerResponse takeParked() {
@@ -404,7 +437,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private void finishInvocation(HttpServerResponse next) {
         InvocationRecord done = current;
         current = null;
-        cancelDeadline(done);
+        // The deadline timer stays armed: it re-arms for the next invocation or ends (DeadlineTimer).
         InvokeReport report = log.end(done, true, maxMemoryUsedMb());
         move(EnvironmentState.IDLE);
         park(next);
@@ -454,7 +487,12 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             case INITIALISING -> {
                 cancelInitTimer();
                 double initMillis = LogLines.roundTwoDecimals((System.nanoTime() - launchNanos) / 1e6);
-                log.initDuration(initMillis);
+                if (forked) {
+                    log.restoreDuration(initMillis);
+                    log.line(LogLines.restoreReport(initMillis));
+                } else {
+                    log.initDuration(initMillis);
+                }
                 if (current != null) {
                     deliver(current, response);
                 } else {
@@ -545,6 +583,32 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         return RuntimeApiServer.Reply.ACCEPTED;
     }
 
+    /**
+     * SnapStart: a forked environment is restored already, and one started ordinarily (no snapshot could
+     * be used) has nothing to wait for; either way the answer is 200 at once, once, and only with init type
+     * {@code snap-start}.
+     */
+    @Override
+    public void restoreNext(HttpServerResponse response) {
+        if (restoreAnswered || !EnvironmentVariables.SNAP_START.equals(spec.initializationType())
+                || state != EnvironmentState.STARTING && state != EnvironmentState.INITIALISING) {
+            RuntimeApiServer.send(response, RuntimeApiServer.Reply.invalidStateTransition(
+                    restoreAnswered ? "Restoring" : state.runtimeApiName(), "RestoreReady"));
+            return;
+        }
+        restoreAnswered = true;
+        RuntimeApiServer.send(response, RuntimeApiServer.Reply.RESTORED);
+    }
+
+    /** An after-restore hook failed: as an init error, reported with the runtime's type. */
+    @Override
+    public RuntimeApiServer.Reply restoreError(String errorType, RuntimeApiServer.Body body, String contentType) {
+        if (!restoreAnswered || state != EnvironmentState.STARTING && state != EnvironmentState.INITIALISING) {
+            return RuntimeApiServer.Reply.invalidStateTransition(state.runtimeApiName(), "RestoreError");
+        }
+        return initError(errorType, body, contentType);
+    }
+
     @Override
     public RuntimeApiServer.Reply initError(String errorType, RuntimeApiServer.Body body, String contentType) {
         if (state != EnvironmentState.STARTING && state != EnvironmentState.INITIALISING) {
@@ -602,7 +666,11 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         }
         if (initialising) {
             double millis = LogLines.roundTwoDecimals((now - (launchNanos != 0 ? launchNanos : createdNanos)) / 1e6);
-            log.initDuration(millis);
+            if (forked) {
+                log.restoreDuration(millis);
+            } else {
+                log.initDuration(millis);
+            }
             if (!shuttingDown) {
                 log.line(LogLines.initReport(millis, fault));
             }
@@ -612,8 +680,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         settlingNext = null;
         earlyNext = null;
         InvocationRecord invocation = current;
+        deadlines.cancel();
         if (invocation != null) {
-            cancelDeadline(invocation);
             invocation.fault = fault;
             invocation.faultAt = clock.instant();
             if (invocation.resultNanos == 0) {
@@ -717,13 +785,6 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         if (initTimer != -1) {
             vertx.cancelTimer(initTimer);
             initTimer = -1;
-        }
-    }
-
-    private void cancelDeadline(InvocationRecord invocation) {
-        if (invocation.deadlineTimer != -1) {
-            vertx.cancelTimer(invocation.deadlineTimer);
-            invocation.deadlineTimer = -1;
         }
     }
 
