@@ -32,7 +32,7 @@ import java.util.zip.ZipInputStream;
 
 /**
  * The runtime files Hearth ships in its own resources ({@code python/bootstrap.py},
- * {@code node/index.mjs}, {@code java/lib/*.jar}), unpacked once into {@code <unpackDir>/<content hash>/}
+ * {@code node/index.cjs}, {@code java/lib/*.jar}), unpacked once into {@code <unpackDir>/<content hash>/}
  * and made read-only. Each directory below it is mounted as one runtime's {@code /var/runtime}.
  *
  * <p>The directory is named after the content, so a Hearth with changed bootstraps unpacks next to the

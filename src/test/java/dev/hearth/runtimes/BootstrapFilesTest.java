@@ -33,7 +33,7 @@ class BootstrapFilesTest {
         assertThat(files.root().getParent()).isEqualTo(unpackDir);
         assertThat(files.root().getFileName().toString()).matches("[0-9a-f]{16}");
         assertThat(files.python().resolve("bootstrap.py")).isRegularFile();
-        assertThat(files.node().resolve("index.mjs")).isRegularFile();
+        assertThat(files.node().resolve("index.cjs")).isRegularFile();
         assertThat(files.java().resolve("lib/aws-lambda-java-runtime-interface-client-2.9.0.jar")).isRegularFile();
         assertThat(files.java().resolve("lib/aws-lambda-java-core-1.4.0.jar")).isRegularFile();
         assertThat(files.java().resolve("lib/aws-lambda-java-serialization-1.2.0.jar")).isRegularFile();

@@ -53,7 +53,7 @@ class LaunchPlannerTest {
         RuntimeLaunch launch = ready(EVERYTHING.plan("nodejs22.x", "index.handler", 1000, Optional.empty()));
 
         assertThat(launch.command()).containsExactly("/usr/bin/node", "--expose-gc", "--max-http-header-size=81920",
-                "--max-old-space-size=900", "/var/runtime/index.mjs");
+                "--max-old-space-size=900", "/var/runtime/index.cjs");
         assertThat(launch.runtimeDir()).isEqualTo(ROOT.resolve("node"));
         assertThat(launch.environment()).containsEntry("NODE_PATH",
                 "/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task");

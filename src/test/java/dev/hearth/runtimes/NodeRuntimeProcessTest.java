@@ -118,6 +118,31 @@ class NodeRuntimeProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void userModule_seesAwsEsModuleEntryPoint_withoutMainModuleOrRuntimeInRequireCache() {
+        write(task.resolve("index.js"), """
+                exports.handler = async () => ({
+                  main: require.main === undefined,
+                  mainModule: process.mainModule === undefined,
+                  argv1: process.argv[1].endsWith('/index.mjs'),
+                  cached: Object.keys(require.cache).filter((f) => !f.startsWith(__dirname)),
+                });
+                """);
+        start("index.handler");
+
+        assertResponse(api.invoke("{}"), "{\"main\":true,\"mainModule\":true,\"argv1\":true,\"cached\":[]}");
+    }
+
+    @Test
+    void largeEventAndResponse_crossTheRuntimeApiWhole() {
+        write(task.resolve("index.js"), "exports.handler = async (event) => ({ size: event.s.length, s: event.s });\n");
+        start("index.handler");
+        String big = "x".repeat(3 * 1024 * 1024);
+
+        assertResponse(api.invoke("{\"s\":\"" + big + "\"}"), "{\"size\":" + big.length() + ",\"s\":\"" + big + "\"}");
+        assertResponse(api.invoke("{\"s\":\"y\"}"), "{\"size\":1,\"s\":\"y\"}");
+    }
+
+    @Test
     void cjsExtension_andNestedExportPath_areResolved() {
         write(task.resolve("lib/mod.cjs"), "module.exports = { api: { v1: { get: async () => 'nested' } } };\n");
         start("lib/mod.api.v1.get");

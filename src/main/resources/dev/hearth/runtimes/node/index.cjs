@@ -5,25 +5,36 @@
  * handler resolution (CommonJS, ES modules, `.js`/`.mjs`/`.cjs`), async and callback handlers with
  * `callbackWaitsForEmptyEventLoop`, the context object, console patching in AWS's log format, the
  * error payload shape (`trace`) and Runtime.* error types. No npm dependencies: AWS's client needs a
- * native build; this speaks the Runtime API with `node:http` over one kept-alive connection.
+ * native build; this speaks the Runtime API over one kept-alive connection with a minimal HTTP client of its own.
  *
- * Started as `node /var/runtime/index.mjs` with AWS_LAMBDA_RUNTIME_API and _HANDLER set (or as a stem
+ * Started as `node /var/runtime/index.cjs` with AWS_LAMBDA_RUNTIME_API and _HANDLER set (or as a stem
  * cell, see becomeFunction); the working directory is the task root. LAMBDA_TASK_ROOT (default /var/task) is honoured so that the same file
  * runs outside a sandbox.
  */
 
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import path from 'node:path';
-import util from 'node:util';
-import { Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+'use strict';
 
-// Resolution of the user's CommonJS modules goes through a require rooted here, which is also what
-// AWS's "Require stack" in Runtime.ImportModuleError messages names.
-const require = createRequire(import.meta.url);
+// Only what every start needs is loaded here: node:http alone (with the streams and parsers it pulls
+// in) cost several milliseconds, and with the V8 flags the runtime starts with (--expose-gc,
+// --max-old-space-size) Node cannot use its built-in code cache, so every internal module loaded
+// beyond its start-up snapshot is compiled from source. For the same reason this bootstrap is a
+// CommonJS script: an ES-module entry loads Node's whole ES-module loader before the first line runs.
+const { createRequire } = require('node:module');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const util = require('node:util');
+
+// AWS's runtime is /var/runtime/index.mjs, an ES module: what the function can see of its entry point
+// is made the same. Resolution of the user's CommonJS modules goes through a require rooted at that
+// name (AWS's "Require stack" in Runtime.ImportModuleError messages names it), process.argv[1] names it,
+// and, as under an ES-module entry, there is no main module (require.main is undefined in the user's
+// modules) and no entry of ours in require.cache.
+const AWS_ENTRY = path.join(__dirname, 'index.mjs');
+const userRequire = createRequire(AWS_ENTRY);
+process.argv[1] = AWS_ENTRY;
+delete process.mainModule;
+delete require.cache[__filename];
 
 const API_PREFIX = '/2018-06-01/runtime';
 const FUNCTION_EXPR = /^([^.]*)\.(.*)$/;
@@ -213,54 +224,218 @@ function patchConsole() {
 // ------------------------------------------------------------------------------------------------
 // Runtime API client
 
+/**
+ * One HTTP/1.1 connection to the Runtime API, one exchange at a time: a minimal client of our own, since
+ * node:http costs more to load than the whole protocol needs (status, headers, a Content-Length or
+ * chunked body). The socket holds the event loop only while an exchange is under way: an idle connection
+ * never keeps the process alive, which callbackWaitsForEmptyEventLoop ('beforeExit') relies on.
+ */
+class Connection {
+  constructor(host, port) {
+    this.socket = net.createConnection({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.unref();
+    this.closed = false;
+    this.used = false;
+    this.pending = undefined;
+    this.buffer = Buffer.alloc(0);
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.socket.on('error', (err) => this.onClose(err));
+    this.socket.on('close', () => this.onClose(new Error('socket hang up')));
+  }
+
+  exchange(bytes) {
+    this.used = true;
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, answered: false };
+      this.socket.ref();
+      this.socket.write(bytes);
+    });
+  }
+
+  onClose(err) {
+    this.closed = true;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending !== undefined) {
+      if (pending.closeDelimited) {
+        // A response without a length ends with the connection.
+        this.finish(pending, pending.status, pending.headers, this.buffer);
+        return;
+      }
+      err.answered = pending.answered;
+      pending.reject(err);
+    }
+    this.socket.destroy();
+  }
+
+  onData(chunk) {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const pending = this.pending;
+    if (pending === undefined) {
+      return;
+    }
+    pending.answered = true;
+    if (pending.headers === undefined) {
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (end < 0) {
+        return;
+      }
+      const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
+      this.buffer = this.buffer.subarray(end + 4);
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
+      if (!status) {
+        this.fail(pending, new Error(`bad status line from the Runtime API: ${lines[0]}`));
+        return;
+      }
+      pending.status = parseInt(status[1], 10);
+      const headers = {};
+      for (let i = 1; i < lines.length; i++) {
+        const colon = lines[i].indexOf(':');
+        if (colon > 0) {
+          const name = lines[i].substring(0, colon).trim().toLowerCase();
+          const value = lines[i].substring(colon + 1).trim();
+          headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+        }
+      }
+      pending.headers = headers;
+      if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+        pending.chunks = [];
+      } else if (headers['content-length'] !== undefined) {
+        pending.length = parseInt(headers['content-length'], 10);
+      } else if (pending.status === 204 || pending.status === 304 || pending.status < 200) {
+        pending.length = 0;
+      } else {
+        pending.closeDelimited = true;
+      }
+    }
+    if (pending.chunks !== undefined) {
+      this.readChunks(pending);
+    } else if (pending.length !== undefined && this.buffer.length >= pending.length) {
+      const body = this.buffer.subarray(0, pending.length);
+      this.buffer = this.buffer.subarray(pending.length);
+      this.finish(pending, pending.status, pending.headers, body);
+    }
+  }
+
+  readChunks(pending) {
+    for (;;) {
+      const lineEnd = this.buffer.indexOf('\r\n');
+      if (lineEnd < 0) {
+        return;
+      }
+      const size = parseInt(this.buffer.toString('latin1', 0, lineEnd).split(';')[0].trim(), 16);
+      if (Number.isNaN(size)) {
+        this.fail(pending, new Error('bad chunk from the Runtime API'));
+        return;
+      }
+      if (size === 0) {
+        const trailersEnd = this.buffer.indexOf('\r\n\r\n', lineEnd);
+        const end = this.buffer.indexOf('\r\n', lineEnd + 2) === lineEnd + 2 ? lineEnd + 4
+          : trailersEnd < 0 ? -1 : trailersEnd + 4;
+        if (end < 0) {
+          return;
+        }
+        this.buffer = this.buffer.subarray(end);
+        this.finish(pending, pending.status, pending.headers, Buffer.concat(pending.chunks));
+        return;
+      }
+      if (this.buffer.length < lineEnd + 2 + size + 2) {
+        return;
+      }
+      pending.chunks.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+      this.buffer = this.buffer.subarray(lineEnd + 2 + size + 2);
+    }
+  }
+
+  finish(pending, status, headers, body) {
+    this.pending = undefined;
+    if (!this.closed) {
+      this.socket.unref();
+      if ((headers.connection ?? '').toLowerCase() === 'close') {
+        this.closed = true;
+        this.socket.destroy();
+      }
+    }
+    pending.resolve({ status, headers, body });
+  }
+
+  fail(pending, err) {
+    this.pending = undefined;
+    this.closed = true;
+    this.socket.destroy();
+    err.answered = true;
+    pending.reject(err);
+  }
+}
+
 class RuntimeClient {
   constructor(address) {
     const separator = address.lastIndexOf(':');
     this.hostname = address.substring(0, separator).replace(/^\[|\]$/g, '');
     this.port = parseInt(address.substring(separator + 1), 10);
-    // keepAlive reuses one connection; the agent unrefs idle sockets, so they never keep the event
-    // loop alive (callbackWaitsForEmptyEventLoop relies on that).
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.hostHeader = address;
+    this.connection = undefined;
+    // Requests go one at a time over one kept-alive connection, in the order they were made.
+    this.queue = [];
+    this.busy = false;
   }
 
   /**
-   * Opens the connection ahead of the first request, for the agent to use then: the platform checks that
-   * a connection comes from this sandbox as soon as it accepts it, and that check then runs while the
-   * handler loads instead of after.
+   * Opens the connection ahead of the first request: the platform checks that a connection comes from
+   * this sandbox as soon as it accepts it, and that check then runs while the handler loads instead of after.
    */
   connectAhead() {
-    const socket = net.createConnection({ host: this.hostname, port: this.port });
-    socket.setNoDelay(true);
-    // Refused or reset before use: the first request connects by itself and reports what it finds.
-    socket.on('error', () => { if (this.early === socket) this.early = undefined; });
-    this.early = socket;
-    const create = this.agent.createConnection.bind(this.agent);
-    this.agent.createConnection = (options, callback) => {
-      const early = this.early;
-      this.early = undefined;
-      return early && !early.destroyed ? early : create(options, callback);
-    };
+    this.connection = new Connection(this.hostname, this.port);
   }
 
   request(method, urlPath, body, headers = {}) {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-      const req = http.request({
-        agent: this.agent,
-        hostname: this.hostname,
-        port: this.port,
-        method,
-        path: urlPath,
-        headers: payload === undefined ? headers : { ...headers, 'Content-Length': payload.length },
-      }, (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(payload);
+      let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
+      for (const [name, value] of Object.entries(headers)) {
+        head += `${name}: ${value}\r\n`;
+      }
+      if (payload !== undefined) {
+        head += `Content-Length: ${payload.length}\r\n`;
+      }
+      const bytes = payload === undefined ? Buffer.from(head + '\r\n', 'latin1')
+        : Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]);
+      this.queue.push({ bytes, resolve, reject });
+      this.pump();
     });
+  }
+
+  pump() {
+    if (this.busy || this.queue.length === 0) {
+      return;
+    }
+    this.busy = true;
+    const { bytes, resolve, reject } = this.queue.shift();
+    const done = () => {
+      this.busy = false;
+      this.pump();
+    };
+    const attempt = (retry) => {
+      if (this.connection === undefined || this.connection.closed) {
+        this.connection = new Connection(this.hostname, this.port);
+        retry = false; // a fresh connection that fails is reported, not retried
+      }
+      this.connection.exchange(bytes).then((res) => {
+        done();
+        resolve(res);
+      }, (err) => {
+        if (retry && !err.answered) {
+          // The platform closed the kept-alive connection between two requests: one fresh attempt.
+          this.connection = undefined;
+          attempt(false);
+          return;
+        }
+        done();
+        reject(err);
+      });
+    };
+    attempt(this.connection !== undefined && this.connection.used);
   }
 
   async nextInvocation() {
@@ -333,12 +508,12 @@ function resolveHandler(object, nestedProperty) {
 
 function tryRequireFile(file, extension = '') {
   const candidate = file + extension;
-  return fs.existsSync(candidate) ? require(candidate) : undefined;
+  return fs.existsSync(candidate) ? userRequire(candidate) : undefined;
 }
 
 async function tryAwaitImport(file, extension = '') {
   const candidate = file + extension;
-  return fs.existsSync(candidate) ? await import(pathToFileURL(candidate).href) : undefined;
+  return fs.existsSync(candidate) ? await import(require('node:url').pathToFileURL(candidate).href) : undefined;
 }
 
 /** True when the nearest package.json above {@code folder} says "type": "module". */
@@ -384,7 +559,7 @@ async function tryRequire(appRoot, moduleRoot, module) {
     return loaded;
   }
   // A module found the Node way (e.g. a package under node_modules or NODE_PATH).
-  return require(require.resolve(module, { paths: [appRoot, moduleRoot] }));
+  return userRequire(userRequire.resolve(module, { paths: [appRoot, moduleRoot] }));
 }
 
 async function loadUserApp(appRoot, moduleRoot, module) {
@@ -556,6 +731,7 @@ class Runtime {
     beforeExitListener.set(() => this.scheduleIteration());
     const chunks = [];
     let contentType = 'application/octet-stream';
+    const { Writable } = require('node:stream');
     const responseStream = new Writable({
       highWaterMark: this.handler[HANDLER_HIGHWATERMARK],
       write(chunk, encoding, done) {
@@ -754,4 +930,4 @@ async function main() {
   new Runtime(client, handler, errorCallbacks).scheduleIteration();
 }
 
-await main();
+main();
