@@ -2,17 +2,16 @@ package dev.hearth.environment;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Reads one output stream of a runtime process (stdout or stderr) and hands it on line by line, in
- * batches: one batch per read, so that a burst of output costs one hop to the environment's event loop,
- * not one per line.
+ * Reads one output stream of a runtime process (stdout or stderr) and hands it on line by line
+ * ({@link LineSplitter}), in batches: one batch per read, so that a burst of output costs one hop to the
+ * environment's event loop, not one per line. The fallback for sandboxes without native pipes
+ * ({@link dev.hearth.sandbox.Sandbox#outputPipes}); those are read by {@link PipeReader} without a thread.
  *
  * <p>It also tells when it has caught up ({@link #whenDrained}): a function prints and then its runtime
  * posts the result, but the result can reach the event loop before this thread has read the output, and
@@ -27,8 +26,7 @@ final class OutputPump implements Runnable {
     /** Starts every sync marker; the control character keeps it out of the way of ordinary output. */
     static final String MARKER_PREFIX = "\u001eHEARTH-SYNC-";
 
-    /** CloudWatch's largest event; a longer line is split rather than held in memory without bound. */
-    static final int MAX_LINE_BYTES = 256 * 1024;
+    static final int MAX_LINE_BYTES = LineSplitter.MAX_LINE_BYTES;
 
     private final InputStream in;
     private final Consumer<List<String>> lines;
@@ -37,8 +35,7 @@ final class OutputPump implements Runnable {
     /** Sync markers the platform has written (or is about to write) into this stream, and what to run then. */
     private final java.util.Map<String, Runnable> expected = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean drained;
-    private byte[] line = new byte[256];
-    private int length;
+    private final LineSplitter splitter = new LineSplitter();
 
     OutputPump(InputStream in, Consumer<List<String>> lines, Runnable finished) {
         this.in = in;
@@ -67,8 +64,8 @@ final class OutputPump implements Runnable {
         } catch (IOException e) {
             // The process is gone or its pipe broke: either way its output has ended.
         } finally {
-            if (length > 0) {
-                lines.accept(List.of(takeLine()));
+            if (splitter.hasRest()) {
+                lines.accept(List.of(splitter.rest()));
             }
             close();
             settle();
@@ -124,24 +121,17 @@ final class OutputPump implements Runnable {
     }
 
     private List<String> split(byte[] buffer, int n) {
-        List<String> batch = new ArrayList<>(4);
-        for (int i = 0; i < n; i++) {
-            byte b = buffer[i];
-            if (b == '\n') {
-                String text = takeLine();
-                if (!expected.isEmpty() && text.indexOf(MARKER_PREFIX) >= 0) {
-                    batch = onMarker(text, batch);
-                } else {
-                    batch.add(text);
-                }
-                continue;
-            }
-            if (length == line.length) {
-                line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, line.length * 2));
-            }
-            line[length++] = b;
-            if (length == MAX_LINE_BYTES) {
-                batch.add(takeLine());
+        List<String> complete = new ArrayList<>(4);
+        splitter.split(buffer, n, complete);
+        if (expected.isEmpty()) {
+            return complete;
+        }
+        List<String> batch = new ArrayList<>(complete.size());
+        for (String text : complete) {
+            if (text.indexOf(MARKER_PREFIX) >= 0) {
+                batch = onMarker(text, batch);
+            } else {
+                batch.add(text);
             }
         }
         return batch;
@@ -167,13 +157,6 @@ final class OutputPump implements Runnable {
         }
         reached(marker);
         return new ArrayList<>(4);
-    }
-
-    private String takeLine() {
-        int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-        String text = new String(line, 0, end, StandardCharsets.UTF_8);
-        length = 0;
-        return text;
     }
 
     private void close() {

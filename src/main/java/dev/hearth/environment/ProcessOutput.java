@@ -1,5 +1,7 @@
 package dev.hearth.environment;
 
+import dev.hearth.os.OutputPipes;
+import dev.hearth.sandbox.Sandbox;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -11,12 +13,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The output of one runtime process: a pump per stream on a virtual thread, its lines delivered on the
- * environment's context, and the answer to "has everything printed so far been logged?" that keeps END
- * from overtaking the function's last lines.
+ * The output of one runtime process, its lines delivered on the environment's context, and the answer to
+ * "has everything printed so far been logged?" that keeps END from overtaking the function's last lines.
  *
- * <p>Threading: every method runs on the environment's context; the pumps run on small platform
- * threads of their own and hop back to the context with their lines and their end.
+ * <p>Two ways to read, chosen per sandbox. With native pipes ({@link Sandbox#outputPipes}) a
+ * {@link PipeReader} per stream, woken by the node's one poller thread: no thread per environment, and
+ * {@link #afterSettled} simply drains both pipes at once (a runtime prints before it posts its result,
+ * so its output is already in the pipes) and goes on. With streams only, an {@link OutputPump} per
+ * stream on a platform thread, and {@link #afterSettled} waits for sync markers to come through.
+ *
+ * <p>Threading: every method runs on the environment's context; pumps run on small platform threads of
+ * their own and hop back to the context with their lines and their end.
  */
 final class ProcessOutput {
     /**
@@ -56,8 +63,36 @@ final class ProcessOutput {
     private final String markerId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     private long markers;
 
+    /** The native readers, when the sandbox has pipes; empty on the stream path. */
+    private final List<PipeReader> readers = new ArrayList<>(2);
+
+    /** Starts reading the sandbox's output: its native pipes when it has them, else its streams. */
+    void start(Sandbox sandbox) {
+        java.util.Optional<OutputPipes> pipes = sandbox.outputPipes();
+        if (pipes.isPresent()) {
+            watch(pipes.get());
+        } else {
+            start(sandbox.stdout(), sandbox.stderr(), sandbox.pid());
+        }
+    }
+
+    private void watch(OutputPipes pipes) {
+        for (dev.hearth.os.OutputPipe pipe : List.of(pipes.stdout(), pipes.stderr())) {
+            PipeReader reader = new PipeReader(pipe, lines, this::streamEnded);
+            readers.add(reader);
+            open++;
+            try {
+                pipe.watch(() -> reader.readable(context));
+            } catch (java.io.IOException e) {
+                // The poller is closed: the node is going down and nothing will read this pipe.
+                reader.abandon();
+                streamEnded();
+            }
+        }
+    }
+
     /**
-     * Starts reading.
+     * Starts reading streams.
      *
      * @param writerPid a process holding the pipes' write ends as its fds 1 and 2 (the sandbox's top
      *                  process), or -1 when there is none to write sync markers through
@@ -94,12 +129,18 @@ final class ProcessOutput {
 
     /**
      * Runs {@code then} on the context once the output written up to now has been delivered, so that END
-     * never overtakes a function's last lines. A sync marker is written into each pipe (through
+     * never overtakes a function's last lines. With native pipes: at once, after draining them here. On
+     * the stream path, a sync marker is written into each pipe (through
      * {@code /proc/<pid>/fd/1} and {@code /2}); a pipe is first in, first out, so when a pump reads its
      * marker it has handed on everything written before. Where no marker can be written, the pumps'
      * "drained" flag serves instead. {@link #SETTLE_LIMIT_MILLIS} bounds the wait either way.
      */
     void afterSettled(Runnable then) {
+        if (!readers.isEmpty()) {
+            readers.forEach(reader -> reader.drain(true));
+            then.run();
+            return;
+        }
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger waiting = new AtomicInteger(pumps.size());
         long limit = vertx.setTimer(SETTLE_LIMIT_MILLIS, t -> {

@@ -48,6 +48,11 @@ final class SpecialisedCell implements Sandbox {
     }
 
     @Override
+    public java.util.Optional<dev.hearth.os.OutputPipes> outputPipes() {
+        return cell.outputPipes();
+    }
+
+    @Override
     public CompletableFuture<ExitStatus> exit() {
         return cell.exit();
     }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Whether this machine gives what the rest of the package needs: Linux on x86-64 or AArch64, a glibc
  * with every wrapper {@link Syscalls} binds (2.34+ for {@code posix_spawn_file_actions_addclosefrom_np}),
  * native access granted to this code, and a kernel with pidfds that {@code waitid} accepts (5.4+) and
- * that a seccomp policy does not refuse. Probed once per JVM, the verdict logged once.
+ * that a seccomp policy does not refuse. Probed once per JVM, the verdict logged once (INFO for the
+ * fallback, DEBUG otherwise, so that a healthy start-up stays quiet).
  *
  * <p>{@code HEARTH_NATIVE_PROCESSES=off} (or the system property {@code hearth.nativeProcesses=false})
  * forces the answer to "no", so that the JDK's process API and blocking output readers can be chosen
@@ -44,7 +45,7 @@ public final class Linux {
             Optional<String> reason = switchedOff().or(Verdict::probe);
             reason.ifPresentOrElse(
                     r -> LOG.info("Processes through the JDK (a reader thread per output stream): {}", r),
-                    () -> LOG.info("Processes through posix_spawn, pidfds and one epoll thread (no thread per sandbox)"));
+                    () -> LOG.debug("Processes through posix_spawn, pidfds and one epoll thread (no thread per sandbox)"));
             return reason;
         }
 

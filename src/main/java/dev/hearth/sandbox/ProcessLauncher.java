@@ -1,5 +1,10 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.Linux;
+import dev.hearth.os.Poller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -18,17 +23,23 @@ import java.util.function.BooleanSupplier;
  * inside it (joined before exec, see {@link Cgroup#joinThenExec}), and keeps the live sandboxes so that
  * {@link #close} can kill them. Whether that is bubblewrap or a plain process is the plan's business.
  *
+ * <p>Where {@link Linux#nativeProcesses} allows it, the launcher owns one {@link Poller} (one thread for
+ * the whole node) that watches every sandbox's output pipes and exit; otherwise sandboxes are the JDK's
+ * processes. Chosen once, when the launcher is built.
+ *
  * <p>Threading: thread-safe; {@link #launch} blocks for cgroup setup and fork/exec (a few ms) and is
  * called from virtual threads.
  */
 final class ProcessLauncher implements SandboxLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
 
     private final CommandPlan plan;
     private final Cgroups cgroups;
     private final Isolation isolation;
     private final int cores;
     private final Duration initBoost;
-    private final Spawner spawner = new Spawner();
+    private final Optional<Poller> poller;
+    private final Spawner spawner;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hearth-sandbox-cpu-settler");
         t.setDaemon(true);
@@ -44,6 +55,14 @@ final class ProcessLauncher implements SandboxLauncher {
 
     /** @param initBoost how long a new sandbox may use the whole machine's CPU ({@link ResourceLimits}) */
     ProcessLauncher(CommandPlan plan, Cgroups cgroups, Isolation isolation, int cores, Duration initBoost) {
+        this(plan, cgroups, isolation, cores, initBoost, Linux.nativeProcesses());
+    }
+
+    /** @param nativeProcesses whether to spawn natively (only where {@link Linux#nativeProcesses} says yes) */
+    ProcessLauncher(CommandPlan plan, Cgroups cgroups, Isolation isolation, int cores, Duration initBoost,
+                    boolean nativeProcesses) {
+        this.poller = nativeProcesses ? startPoller() : Optional.empty();
+        this.spawner = new Spawner(poller);
         this.initBoost = initBoost;
         this.plan = plan;
         this.cgroups = cgroups;
@@ -54,6 +73,20 @@ final class ProcessLauncher implements SandboxLauncher {
         this.shutdownHook = plan.diesWithNode() ? Optional.empty()
                 : Optional.of(new Thread(() -> live.forEach(ProcessSandbox::kill), "hearth-sandbox-reaper"));
         shutdownHook.ifPresent(Runtime.getRuntime()::addShutdownHook);
+    }
+
+    private static Optional<Poller> startPoller() {
+        try {
+            return Optional.of(Poller.start("hearth-sandbox-poller"));
+        } catch (IOException e) {
+            LOG.warn("Cannot start the sandbox poller, using the JDK's processes instead: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether sandboxes are spawned natively and watched by the poller (not the JDK's processes). */
+    boolean nativeProcesses() {
+        return poller.isPresent();
     }
 
     @Override
@@ -86,7 +119,7 @@ final class ProcessLauncher implements SandboxLauncher {
         }
         ResourceLimits limits = ResourceLimits.of(spec, cores, plan.ownedTasks());
         Optional<Cgroup> cgroup = cgroups.create(spec.id(), limits);
-        Process process;
+        TopProcess process;
         try {
             cgroup.ifPresent(c -> builder.command(Cgroup.joinThenExec(c.procsFiles(), List.copyOf(builder.command()))));
             process = spawner.start(builder);
@@ -135,6 +168,7 @@ final class ProcessLauncher implements SandboxLauncher {
         live.forEach(ProcessSandbox::close);
         cgroups.close();
         spawner.close();
+        poller.ifPresent(Poller::close);
         timer.shutdownNow();
         shutdownHook.ifPresent(hook -> {
             try {

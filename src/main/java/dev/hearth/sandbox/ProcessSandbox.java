@@ -1,5 +1,7 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.OutputPipes;
+
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
@@ -14,21 +16,23 @@ import java.util.function.Consumer;
 
 /**
  * A started sandbox: its top process (bubblewrap's monitor, or the function's process in plain mode)
- * and its cgroup when there is one.
+ * and its cgroup when there is one. The top process is a {@link TopProcess}: spawned natively and watched
+ * by the launcher's poller, or the JDK's {@link Process} where that is not possible.
  *
  * <p>Exit statuses: bubblewrap reports a child killed by signal N as exit code 128+N, and the JDK does the
  * same for a direct child, so 129…192 are read back as signals. A process that itself exits with, say,
  * 137 is therefore reported as "signal: killed"; shells make the same guess.
  *
- * <p>Threading: thread-safe. {@link #exit} completes on the JDK's process reaper thread (reading two
- * cgroup files); {@link #close} blocks up to a few seconds for the tree to go.
+ * <p>Threading: thread-safe. {@link #exit} completes on a virtual thread (native) or the JDK's process
+ * reaper thread, reading two cgroup files there; {@link #close} blocks up to a few seconds for the tree
+ * to go.
  */
 final class ProcessSandbox implements Sandbox {
 
     private static final long EXIT_WAIT_SECONDS = 5;
 
     private final String id;
-    private final Process process;
+    private final TopProcess process;
     private final Optional<Cgroup> cgroup;
     private final Consumer<? super ProcessSandbox> onClose;
     private final CompletableFuture<ExitStatus> exit;
@@ -36,14 +40,14 @@ final class ProcessSandbox implements Sandbox {
     /** Read when the tree exits, before {@link #close} removes the cgroup; empty until then. */
     private volatile OptionalLong finalPeak = OptionalLong.empty();
 
-    ProcessSandbox(String id, Process process, Optional<Cgroup> cgroup, Consumer<? super ProcessSandbox> onClose) {
+    ProcessSandbox(String id, TopProcess process, Optional<Cgroup> cgroup, Consumer<? super ProcessSandbox> onClose) {
         this.id = id;
         this.process = process;
         this.cgroup = cgroup;
         this.onClose = onClose;
-        this.exit = process.onExit().thenApply(p -> {
+        this.exit = process.exitValue().thenApply(value -> {
             finalPeak = cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
-            return status(p.exitValue(), cgroup.map(Cgroup::oomKilled).orElse(false));
+            return status(value, cgroup.map(Cgroup::oomKilled).orElse(false));
         });
     }
 
@@ -54,7 +58,7 @@ final class ProcessSandbox implements Sandbox {
 
     /** The pipe to the process's standard input (a stem cell's; otherwise it leads nowhere). */
     java.io.OutputStream stdin() {
-        return process.getOutputStream();
+        return process.stdin();
     }
 
     static ExitStatus status(int exitValue, boolean oomKilled) {
@@ -76,12 +80,17 @@ final class ProcessSandbox implements Sandbox {
 
     @Override
     public InputStream stdout() {
-        return process.getInputStream();
+        return process.stdout();
     }
 
     @Override
     public InputStream stderr() {
-        return process.getErrorStream();
+        return process.stderr();
+    }
+
+    @Override
+    public Optional<OutputPipes> outputPipes() {
+        return process.pipes();
     }
 
     @Override
@@ -96,8 +105,8 @@ final class ProcessSandbox implements Sandbox {
      */
     @Override
     public void kill() {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroyForcibly();
+        List<ProcessHandle> descendants = process.descendants();
+        process.kill();
         descendants.forEach(ProcessHandle::destroyForcibly);
         cgroup.ifPresent(Cgroup::killAll);
     }
@@ -141,6 +150,7 @@ final class ProcessSandbox implements Sandbox {
             }
             cgroup.ifPresent(Cgroup::remove);
         } finally {
+            process.release();
             onClose.accept(this);
         }
     }

@@ -1,8 +1,11 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.OutputPipes;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -75,6 +78,11 @@ final class ProcessStemSandbox implements StemSandbox {
     @Override
     public InputStream stderr() {
         return sandbox.stderr();
+    }
+
+    @Override
+    public Optional<OutputPipes> outputPipes() {
+        return sandbox.outputPipes();
     }
 
     @Override

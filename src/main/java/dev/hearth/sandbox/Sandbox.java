@@ -1,6 +1,9 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.OutputPipes;
+
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,6 +22,16 @@ public interface Sandbox extends AutoCloseable {
 
     /** The process's standard error (also function log lines). */
     InputStream stderr();
+
+    /**
+     * The same two streams as non-blocking pipes that the node's poller watches, when this sandbox has
+     * them (a process the launcher spawned natively, see {@link dev.hearth.os}); then reading them costs
+     * no thread. Empty for sandboxes that only have streams (the JDK's processes, in-process runtimes,
+     * FIFOs): read {@link #stdout} and {@link #stderr} then. A reader uses the pipes or the streams, not both.
+     */
+    default Optional<OutputPipes> outputPipes() {
+        return Optional.empty();
+    }
 
     /** Completes when the top process has exited (after {@link #kill} too). */
     CompletableFuture<ExitStatus> exit();

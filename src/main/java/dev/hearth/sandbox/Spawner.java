@@ -1,7 +1,14 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.ChildProcess;
+import dev.hearth.os.Poller;
+import dev.hearth.os.SpawnRequest;
+
+import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,13 +24,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads the JDK retires when idle; a sandbox forked there would be SIGKILLed some seconds later for no
  * reason. These threads end only when the launcher closes, which kills its sandboxes anyway.
  *
+ * <p>With a {@link Poller} the process is started with {@code posix_spawn} ({@link ChildProcess}): its
+ * output pipes are non-blocking and its exit is watched by the poller, so it costs no thread of its own.
+ * Without one (the fallback, see {@link dev.hearth.os.Linux}), {@link ProcessBuilder#start} as before.
+ *
  * <p>Threading: {@link #start} may be called from any thread and blocks for the fork/exec.
  */
 final class Spawner implements AutoCloseable {
 
     private final ExecutorService threads;
+    private final Optional<Poller> poller;
 
-    Spawner() {
+    Spawner(Optional<Poller> poller) {
+        this.poller = poller;
         AtomicInteger n = new AtomicInteger();
         // A fixed pool's threads never time out; several so that a burst of cold starts is not serialised.
         this.threads = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
@@ -33,8 +46,14 @@ final class Spawner implements AutoCloseable {
         });
     }
 
-    Process start(ProcessBuilder builder) throws IOException {
-        Future<Process> started = threads.submit(builder::start);
+    /**
+     * Starts {@code builder}'s command with its environment, directory and standard input (a pipe, a
+     * file, or inherited); standard output and error are always pipes of their own.
+     */
+    TopProcess start(ProcessBuilder builder) throws IOException {
+        Future<TopProcess> started = threads.submit(() -> poller.isPresent()
+                ? new NativeTopProcess(ChildProcess.spawn(request(builder), poller.get()))
+                : new JdkTopProcess(builder.start()));
         try {
             return started.get();
         } catch (ExecutionException e) {
@@ -47,13 +66,23 @@ final class Spawner implements AutoCloseable {
             // The fork may still happen: make sure nothing is left running that nobody will ever own.
             Thread.startVirtualThread(() -> {
                 try {
-                    started.get().destroyForcibly();
+                    TopProcess orphan = started.get();
+                    orphan.kill();
+                    orphan.exitValue().whenComplete((value, failure) -> orphan.release());
                 } catch (InterruptedException | ExecutionException ignored) {
                     // Never started.
                 }
             });
             throw new InterruptedIOException("interrupted while starting " + builder.command().getFirst());
         }
+    }
+
+    static SpawnRequest request(ProcessBuilder builder) {
+        Redirect input = builder.redirectInput();
+        Optional<java.nio.file.Path> stdinFile = input.type() == Redirect.Type.READ
+                ? Optional.of(input.file().toPath()) : Optional.empty();
+        return new SpawnRequest(builder.command(), builder.environment(),
+                Optional.ofNullable(builder.directory()).map(File::toPath), input == Redirect.PIPE, stdinFile);
     }
 
     @Override

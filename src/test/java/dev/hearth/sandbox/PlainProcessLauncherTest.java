@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PlainProcessLauncherTest {
 
+
     @TempDir
     Path data;
     private SandboxLauncher launcher;
@@ -36,8 +37,23 @@ class PlainProcessLauncherTest {
         Path empty = Runs.emptyDir(data, "empty");
         launcher = new ProcessLauncher(new PlainCommand(HostProbe.which("setpriv"), empty), cgroups,
                 new Isolation(false, cgroups.version(), -1, cgroups.advice()), Runtime.getRuntime().availableProcessors(),
-                initBoost);
+                initBoost, nativeProcesses());
         return launcher;
+    }
+
+    /** Native spawns where the machine allows them; {@link JdkProcessLauncherTest} runs the same tests on the JDK's. */
+    boolean nativeProcesses() {
+        return dev.hearth.os.Linux.nativeProcesses();
+    }
+
+    @Test
+    void outputPipes_areOfferedExactlyWhenProcessesAreSpawnedNatively() throws Exception {
+        Path task = Runs.taskDir(data, "task", "echo hi");
+        try (Sandbox sandbox = plain().launch(Runs.script(task, task))) {
+            assertThat(sandbox.outputPipes().isPresent()).isEqualTo(nativeProcesses());
+            assertThat(new BufferedReader(new InputStreamReader(sandbox.stdout())).readLine()).isEqualTo("hi");
+            assertThat(sandbox.exit().get(2, TimeUnit.SECONDS).describe()).isEqualTo("exit status 0");
+        }
     }
 
     private static Cgroups cgroupsOrSkip() {
