@@ -327,6 +327,58 @@ class PythonRuntimeProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void eventAndResponse_areDecodedAndWrittenExactlyAsTheJsonModuleDoes() {
+        write(task.resolve("echo.py"), """
+                import json
+                def handler(event, context):
+                    print("DUMPS:" + json.dumps(event))
+                    return event
+                """);
+        start("echo.handler");
+        String event = " {\"s\": \"\\u00e9\\u2028\\ud83d\\ude00 \\\"q\\\" \\\\ \\t\", \"n\": [1.5e300, -0.0, 12345678901234567890,"
+                + " 0.1, NaN, -Infinity, true, null], \"o\": {\"\": {}, \"a\": []}}\n";
+
+        FakeRuntimeApi.Posted posted = api.invoke(event);
+
+        assertThat(posted.kind()).isEqualTo("response");
+        assertThat("DUMPS:" + posted.body()).isEqualTo(process.awaitStdoutLine("DUMPS:"));
+    }
+
+    @Test
+    void eventWithTrailingData_reportsTheJsonModulesUnmarshalError() {
+        write(task.resolve("app.py"), "def handler(event, context):\n    return event\n");
+        start("app.handler");
+
+        JsonNode body = json(api.invoke("{} x"));
+
+        assertThat(body.get("errorType").asText()).isEqualTo("Runtime.UnmarshalError");
+        assertThat(body.get("errorMessage").asText())
+                .isEqualTo("Unable to unmarshal input: Extra data: line 1 column 4 (char 3)");
+    }
+
+    @Test
+    void loggingFirstImportedDuringAnInvoke_alreadyHasAwsHandler_soBasicConfigChangesNothing() {
+        // Files named like the standard modules logging is made of: the runtime's logging still comes
+        // from the interpreter, as when AWS's runtime imports it before the function's code.
+        write(task.resolve("string.py"), "raise ImportError('the function\\'s string.py')\n");
+        write(task.resolve("threading.py"), "raise ImportError('the function\\'s threading.py')\n");
+        write(task.resolve("late.py"), """
+                def handler(event, context):
+                    import logging
+                    logging.basicConfig(level=logging.DEBUG, format="%(message)s")
+                    logging.getLogger().warning("late %s", len(logging.getLogger().handlers))
+                    return "ok"
+                """);
+        start("late.handler");
+
+        String id = api.enqueue("{}");
+        assertThat(api.await(id, WAIT).kind()).isEqualTo("response");
+
+        assertThat(process.awaitStdoutLine("late"))
+                .matches("\\[WARNING]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t" + id + "\\tlate 1");
+    }
+
+    @Test
     void jsonLogFormat_writesStructuredRecords_andHonoursTheLogLevel() {
         write(task.resolve("logs.py"), """
                 import logging

@@ -22,19 +22,33 @@ every new environment. The platform starts cells only with the variables an inte
 start equal to the function's, so nothing the function can see differs.
 """
 
+import _socket
 import os
-import socket
+
+
+def _host(host):
+    # Bytes for an ASCII name: given a str, getaddrinfo encodes it with the idna codec, whose import
+    # (re, stringprep, unicodedata) costs more than the interpreter's whole module set-up.
+    host = host.strip("[]") or "127.0.0.1"
+    return host.encode("ascii") if host.isascii() else host
 
 
 def _connect_ahead():
+    # On _socket alone, as hearth_runtime.open_connection (socket.py's imports cost 3-5 ms).
     address = os.environ.get("AWS_LAMBDA_RUNTIME_API", "")
     host, sep, port = address.rpartition(":")
     try:
-        sock = socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
+        for family, kind, proto, _, addr in _socket.getaddrinfo(_host(host), int(port), 0, _socket.SOCK_STREAM):
+            sock = _socket.socket(family, kind, proto)
+            try:
+                sock.connect(addr)
+                sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+                return sock
+            except OSError:
+                sock.close()
     except (OSError, ValueError):
-        return None  # connected (and reported) on the first request instead
+        pass
+    return None  # connected (and reported) on the first request instead
 
 
 if __name__ == "__main__":

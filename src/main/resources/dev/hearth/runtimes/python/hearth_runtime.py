@@ -5,15 +5,54 @@ start, and this file is 3-5 ms of compiling. The platform writes __pycache__ whe
 files (/var/runtime is read-only inside the sandbox); without it, Python compiles in memory as before.
 """
 
+import _socket
 import importlib
-import json
-import logging
-import math
+import importlib.machinery
 import os
-import socket
 import sys
 import time
-import traceback
+
+# The interpreter's own module path, before the function's directories go first: what the runtime imports
+# for itself comes from here, never from a module of the function's that happens to share a name.
+_STDLIB_PATH = list(sys.path)
+
+
+def _stdlib_import(name):
+    """Imports a standard-library module from the interpreter's own path (it may already be imported)."""
+    module = sys.modules.get(name)
+    if module is None:
+        saved = sys.path[:]
+        sys.path[:] = _STDLIB_PATH
+        try:
+            module = importlib.import_module(name)
+        finally:
+            sys.path[:] = saved
+    return module
+
+
+class _Lazy(object):
+    """A standard-library module imported on first use.
+
+    A cold start pays for every module imported before the handler: json (with re), logging (with
+    traceback, string, threading, weakref ...) and socket (with enum, selectors) were about 15 ms, as
+    much again as the interpreter's own start. A no-op invocation needs none of them: the JSON codec is
+    _json's, the same C scanner and encoder the json module drives (fast_loads/fast_dumps); logging is
+    set up as soon as the function imports it (_LoggingHook); traceback is needed for errors only.
+    """
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        module = _stdlib_import(self._name)
+        globals()[self._name] = module
+        return getattr(module, attr)
+
+
+json = _Lazy("json")
+logging = _Lazy("logging")
+math = _Lazy("math")
+traceback = _Lazy("traceback")
 
 _API_PREFIX = "/2018-06-01/runtime"
 _ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
@@ -33,6 +72,7 @@ _RESERVED_LOG_FIELDS = {
 _LOG_FORMAT_JSON = False
 _LOG_LEVEL = ""
 _ENCODER = None
+_ENSURE_ASCII = True
 
 _UNHANDLED_EXCEPTION_WARNING = (
     "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
@@ -79,6 +119,11 @@ class _ProtocolError(ConnectionError):
     pass
 
 
+def _reader(sock):
+    # A buffered reader on the socket's descriptor (which the socket keeps owning): _socket has no makefile.
+    return open(sock.fileno(), "rb", buffering=65536, closefd=False)
+
+
 class RuntimeApiClient:
     """A minimal HTTP/1.1 client holding one kept-alive connection to the Runtime API."""
 
@@ -92,12 +137,12 @@ class RuntimeApiClient:
         """Uses a connection opened ahead of the first request."""
         if sock is not None and self._sock is None:
             self._sock = sock
-            self._reader = sock.makefile("rb")
+            self._reader = _reader(sock)
 
     def _connect(self):
         sock = connect(self._address)
         self._sock = sock
-        self._reader = sock.makefile("rb")
+        self._reader = _reader(sock)
 
     def _close(self):
         for closeable in (self._reader, self._sock):
@@ -228,26 +273,133 @@ def _is_decimal(o):
     return False
 
 
-class _Encoder(json.JSONEncoder):
+def _decimal_as_number(o):
     # AWS's runtime uses simplejson, which writes Decimals (e.g. from DynamoDB) as numbers; the standard
     # library cannot write a raw number, so Decimals become ints or floats.
-    def default(self, o):
-        if _is_decimal(o):
-            if o.is_nan():
-                return math.nan
-            return int(o) if o == o.to_integral_value() else float(o)
-        return super().default(o)
+    if o.is_nan():
+        return math.nan
+    return int(o) if o == o.to_integral_value() else float(o)
+
+
+def _encoder():
+    """The json module's encoder with Decimal support: the general path, for what fast_dumps leaves."""
+    global _ENCODER
+    if _ENCODER is None:
+        class _Encoder(json.JSONEncoder):
+            def default(self, o):
+                if _is_decimal(o):
+                    return _decimal_as_number(o)
+                return super().default(o)
+
+        _ENCODER = _Encoder(ensure_ascii=_ENSURE_ASCII)
+    return _ENCODER
+
+
+class _NotFast(Exception):
+    pass
+
+
+def _fast_default(o):
+    if _is_decimal(o):
+        return _decimal_as_number(o)
+    raise _NotFast()
+
+
+_WHITESPACE = " \t\n\r"  # what json's decoder skips around a document
+
+
+class _ScanContext(object):
+    # The settings json.JSONDecoder() hands the C scanner by default.
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+    memo = {}
+
+
+_FAST = None
+
+
+def _fast():
+    """_json's scanner and encoder factory, or False where this interpreter has no _json."""
+    global _FAST
+    if _FAST is None:
+        try:
+            import _json
+            _FAST = (_json.make_scanner(_ScanContext()), _json)
+        except Exception:
+            _FAST = False
+    return _FAST
+
+
+def fast_loads(data):
+    """json.loads(data) for a well-formed UTF-8 document, through the scanner json.loads itself uses;
+    _NotFast for anything else (another encoding, a BOM, an error), which json.loads then decides."""
+    fast = _fast()
+    if isinstance(data, bytes):
+        # json.loads' encoding detection picks UTF-8 exactly when the first byte is neither NUL nor the
+        # start of a BOM and the second is not NUL.
+        if not fast or not data or data[0] in (0, 0xEF, 0xFE, 0xFF) or (len(data) > 1 and data[1] == 0):
+            raise _NotFast()
+        s = data.decode("utf-8", "surrogatepass")
+    elif isinstance(data, str) and fast and not data.startswith("\ufeff"):
+        s = data
+    else:
+        raise _NotFast()
+    end = len(s)
+    idx = 0
+    while idx < end and s[idx] in _WHITESPACE:
+        idx += 1
+    try:
+        obj, idx = fast[0](s, idx)
+    except Exception:
+        raise _NotFast()
+    while idx < end and s[idx] in _WHITESPACE:
+        idx += 1
+    if idx != end:
+        raise _NotFast()
+    return obj
+
+
+def fast_dumps(obj):
+    """_encoder().encode(obj) through the C encoder json.JSONEncoder.encode itself uses, built with the
+    same settings (separators, allow_nan, a fresh circular-reference check); _NotFast for anything it
+    cannot write alone, which the json module then writes (or reports) as before."""
+    fast = _fast()
+    if not fast:
+        raise _NotFast()
+    codec = fast[1]
+    quote = codec.encode_basestring_ascii if _ENSURE_ASCII else codec.encode_basestring
+    if isinstance(obj, str):
+        return quote(obj)
+    try:
+        encode = codec.make_encoder({}, _fast_default, quote, None, ": ", ", ", False, False, True)
+        return "".join(encode(obj, 0))
+    except Exception:
+        raise _NotFast()
 
 
 def to_json(obj):
-    return _ENCODER.encode(obj)
+    try:
+        return fast_dumps(obj)
+    except _NotFast:
+        return _encoder().encode(obj)
+
+
+def loads(data):
+    try:
+        return fast_loads(data)
+    except _NotFast:
+        return json.loads(data)
 
 
 def unmarshal_request(body, content_type):
     if content_type and content_type != "application/json":
         return body
     try:
-        return json.loads(body)
+        return loads(body)
     except Exception as e:
         raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: {}".format(str(e)), None)
 
@@ -338,7 +490,7 @@ class LambdaContext(object):
 
 def _parse_json_header(value, name):
     try:
-        return json.loads(value)
+        return loads(value)
     except Exception as e:
         raise FaultException(
             FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR, "Unable to parse {} JSON: {}".format(name, str(e)), None)
@@ -391,55 +543,53 @@ def _one_record(text):
     return text.rstrip("\n").replace("\r\n", "\r").replace("\n", "\r") + "\n"
 
 
-class _LambdaLoggerFilter(logging.Filter):
-    def filter(self, record):
-        record.aws_request_id = _current_request_id or ""
-        record.tenant_id = _current_tenant_id
-        return True
+def _install_logging(logging):
+    """AWS's root handler and formats, on the logging module as soon as it exists."""
+    class _LambdaLoggerFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _current_request_id or ""
+            record.tenant_id = _current_tenant_id
+            return True
 
+    class _LambdaLoggerHandler(logging.Handler):
+        def emit(self, record):
+            try:
+                sys.stdout.write(_one_record(self.format(record)))
+            except Exception:
+                self.handleError(record)
 
-class _LambdaLoggerHandler(logging.Handler):
-    def emit(self, record):
-        try:
-            sys.stdout.write(_one_record(self.format(record)))
-        except Exception:
-            self.handleError(record)
+    class JsonFormatter(logging.Formatter):
+        def __init__(self):
+            super().__init__(datefmt=_DATETIME_FORMAT)
 
+        def formatTime(self, record, datefmt=None):
+            created = time.gmtime(record.created)
+            return time.strftime(_DATETIME_FORMAT, created) + ".%03dZ" % int(record.msecs)
 
-class JsonFormatter(logging.Formatter):
-    def __init__(self):
-        super().__init__(datefmt=_DATETIME_FORMAT)
+        def format(self, record):
+            record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+            record.levelname = logging.getLevelName(record.levelno)
+            exc_info = record.exc_info
+            result = {
+                "timestamp": self.formatTime(record, self.datefmt),
+                "level": record.levelname,
+                "message": record.getMessage(),
+                "logger": record.name,
+                "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
+                "errorType": exc_info[0].__name__ if exc_info else None,
+                "errorMessage": str(exc_info[1]) if exc_info else None,
+                "requestId": getattr(record, "aws_request_id", None),
+                "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc_info else None,
+            }
+            if getattr(record, "tenant_id", None) is not None:
+                result["tenantId"] = record.tenant_id
+            result.update(
+                (key, value) for key, value in record.__dict__.items()
+                if key not in _RESERVED_LOG_FIELDS and key not in result
+            )
+            result = {k: v for k, v in result.items() if v is not None}
+            return json.dumps(result, ensure_ascii=False, default=str)
 
-    def formatTime(self, record, datefmt=None):
-        created = time.gmtime(record.created)
-        return time.strftime(_DATETIME_FORMAT, created) + ".%03dZ" % int(record.msecs)
-
-    def format(self, record):
-        record.levelno = min(50, max(0, record.levelno)) // 10 * 10
-        record.levelname = logging.getLevelName(record.levelno)
-        exc_info = record.exc_info
-        result = {
-            "timestamp": self.formatTime(record, self.datefmt),
-            "level": record.levelname,
-            "message": record.getMessage(),
-            "logger": record.name,
-            "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
-            "errorType": exc_info[0].__name__ if exc_info else None,
-            "errorMessage": str(exc_info[1]) if exc_info else None,
-            "requestId": getattr(record, "aws_request_id", None),
-            "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc_info else None,
-        }
-        if getattr(record, "tenant_id", None) is not None:
-            result["tenantId"] = record.tenant_id
-        result.update(
-            (key, value) for key, value in record.__dict__.items()
-            if key not in _RESERVED_LOG_FIELDS and key not in result
-        )
-        result = {k: v for k, v in result.items() if v is not None}
-        return json.dumps(result, ensure_ascii=False, default=str)
-
-
-def setup_logging():
     logging.Formatter.converter = time.gmtime
     handler = _LambdaLoggerHandler()
     if _LOG_FORMAT_JSON:
@@ -451,6 +601,54 @@ def setup_logging():
         logging.getLogger().setLevel(_LOG_LEVEL)
     handler.addFilter(_LambdaLoggerFilter())
     logging.getLogger().addHandler(handler)
+
+
+class _LoggingHook(object):
+    """Sets logging up the moment it is first imported, by the function or by the runtime itself.
+
+    AWS's runtime imports logging before the function's code and installs its root handler; a function
+    that never logs need not pay for that (logging brings traceback, string, threading, weakref ... about
+    10 ms). The function still only ever sees a logging module with AWS's handler in place: the handler
+    is installed before its import statement returns. The module (and what it imports) comes from the
+    interpreter's own path, as when the runtime imported it first: a logging.py or string.py among the
+    function's files does not replace it.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "logging":
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, _STDLIB_PATH)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ConfiguringLoader(spec.loader)
+        return spec
+
+
+class _ConfiguringLoader(object):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        module.__loader__ = module.__spec__.loader = self._loader
+        saved = sys.path[:]
+        sys.path[:] = _STDLIB_PATH
+        try:
+            self._loader.exec_module(module)
+        finally:
+            sys.path[:] = saved
+        _install_logging(module)
+
+
+def setup_logging():
+    module = sys.modules.get("logging")
+    if module is not None:
+        _install_logging(module)
+    else:
+        sys.meta_path.insert(0, _LoggingHook())
 
 
 def _replace_indentation(line):
@@ -613,12 +811,13 @@ def update_xray_env_variable(trace_id):
 
 def _configure():
     """Reads the settings that come from the function's environment."""
-    global _LOG_FORMAT_JSON, _LOG_LEVEL, _ENCODER
+    global _LOG_FORMAT_JSON, _LOG_LEVEL, _ENCODER, _ENSURE_ASCII
     _LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
     # AWS maps TRACE (which Python's logging lacks) to DEBUG.
     _LOG_LEVEL = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper().replace("TRACE", "DEBUG")
     # awslambdaric writes non-ASCII characters unescaped only on python3.12.
-    _ENCODER = _Encoder(ensure_ascii=os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12")
+    _ENSURE_ASCII = os.environ.get("AWS_EXECUTION_ENV") != "AWS_Lambda_python3.12"
+    _ENCODER = None
 
 
 def _become_function():
@@ -657,9 +856,26 @@ def connect(address):
     host, sep, port = address.rpartition(":")
     if not sep:
         raise ValueError("AWS_LAMBDA_RUNTIME_API must be host:port, got %r" % address)
-    sock = socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)))
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
+    return open_connection(host.strip("[]") or "127.0.0.1", int(port))
+
+
+def open_connection(host, port):
+    """socket.create_connection with Nagle off, on the _socket module alone: socket.py costs 3-5 ms of
+    imports (enum, selectors) that nothing else here needs."""
+    error = None
+    # Bytes for an ASCII name: given a str, getaddrinfo encodes it with the idna codec, whose import
+    # (re, stringprep, unicodedata) costs more than the interpreter's whole module set-up.
+    name = host.encode("ascii") if host.isascii() else host
+    for family, kind, proto, _, address in _socket.getaddrinfo(name, port, 0, _socket.SOCK_STREAM):
+        sock = _socket.socket(family, kind, proto)
+        try:
+            sock.connect(address)
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            return sock
+        except OSError as e:
+            sock.close()
+            error = e
+    raise error if error is not None else OSError("getaddrinfo returned no address for %s" % host)
 
 
 def connect_ahead():
