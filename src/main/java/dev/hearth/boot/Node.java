@@ -110,8 +110,10 @@ public final class Node implements AutoCloseable {
         CodeStore code = new CodeStore(root.resolve("code"));
         ExecutorService virtualThreads = own(Executors.newVirtualThreadPerTaskExecutor());
         Arns arns = new Arns(config.region(), config.accountId());
+        // SnapStart: publishing waits for the snapshot, which the data path below makes (bound once built).
+        dev.hearth.registry.SnapshotGate snapshotGate = new dev.hearth.registry.SnapshotGate();
         Registries.Parts registry = Registries.create(Stores.functions(db), Stores.layers(db), code, arns, ids, clock,
-                virtualThreads);
+                virtualThreads, snapshotGate);
         FunctionRegistry functions = registry.registry();
         functions.recover();
 
@@ -139,8 +141,10 @@ public final class Node implements AutoCloseable {
                     .withinMemoryMb(config.concurrency().memoryBudgetMb() / 4);
         }
         long environmentBudgetMb = config.concurrency().memoryBudgetMb() - cells.reservedMemoryMb();
+        dev.hearth.environment.Snapshots snapshots = own(dev.hearth.environment.Snapshots.create(vertx, launcher,
+                runtimes, logs, clock, settings));
         EnvironmentFactory environments = own(EnvironmentFactory.create(vertx, launcher, runtimes, logs, clock, settings,
-                cells));
+                cells, snapshots));
         EnvironmentPool pool = own(EnvironmentPool.create(environments, virtualThreads, config.keepAlive(), vertx,
                 environmentBudgetMb, config.concurrency().scaleUpPerTenSeconds()));
         registry.directory().addListener((name, version, now) ->
@@ -148,6 +152,14 @@ public final class Node implements AutoCloseable {
         ConcurrencyRegistry concurrency = ConcurrencyRegistry.create(Stores.concurrency(db), registry.directory(), arns,
                 config.concurrency().accountLimit(), clock);
         InvocationRouter router = InvocationRouter.create(registry.directory(), pool, code, arns, clock, concurrency);
+        snapshotGate.bind(version -> snapshots.prepare(InvocationRouter.snapshotSpec(router, version))
+                .thenApply(failed -> failed.map(f -> "Lambda could not create the snapshot: " + f.errorType() + ": "
+                        + f.errorMessage())));
+        registry.directory().addListener((name, version, now) -> {
+            if (now.isEmpty()) {
+                snapshots.discard(arns.function(name), version);
+            }
+        });
         own(InvocationRouter.provision(router, concurrency, registry.directory(), pool));
         concurrency.recover();
 

@@ -29,7 +29,18 @@ public interface EnvironmentFactory extends AutoCloseable {
      */
     static EnvironmentFactory create(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
                                      Clock clock, EnvironmentSettings settings, StemCellSettings cells) {
-        return new LocalEnvironmentFactory(vertx, launcher, runtimes, logs, clock, settings, cells);
+        return new LocalEnvironmentFactory(vertx, launcher, runtimes, logs, clock, settings, cells, java.util.Optional.empty());
+    }
+
+    /**
+     * As above, and environments of SnapStart versions ({@code snap-start} specs) are forked from their
+     * version's snapshot in {@code snapshots} (made by {@link Snapshots#prepare}, or on demand).
+     */
+    static EnvironmentFactory create(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
+                                     Clock clock, EnvironmentSettings settings, StemCellSettings cells,
+                                     Snapshots snapshots) {
+        return new LocalEnvironmentFactory(vertx, launcher, runtimes, logs, clock, settings, cells,
+                java.util.Optional.of((SnapshotTemplates) snapshots));
     }
 
     /**

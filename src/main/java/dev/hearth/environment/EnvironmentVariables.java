@@ -29,6 +29,9 @@ final class EnvironmentVariables {
             "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
             "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "AWS_LAMBDA_MAX_CONCURRENCY");
 
+    /** {@code AWS_LAMBDA_INITIALIZATION_TYPE} of a SnapStart version's environments. */
+    static final String SNAP_START = "snap-start";
+
     private EnvironmentVariables() {
     }
 
@@ -71,8 +74,11 @@ final class EnvironmentVariables {
         env.put("AWS_LAMBDA_FUNCTION_VERSION", spec.version());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", spec.initializationType());
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", spec.logGroup());
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName);
+        // SnapStart environments share one snapshot, so AWS sets no per-environment log names there.
+        if (!SNAP_START.equals(spec.initializationType())) {
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", spec.logGroup());
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName);
+        }
         env.put("AWS_ACCESS_KEY_ID", settings.credentials().accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", settings.credentials().secretAccessKey());
         env.put("AWS_SESSION_TOKEN", settings.credentials().sessionToken());

@@ -23,6 +23,8 @@ final class InvocationLog {
     /** {@link #tail} between START and REPORT of the invocation in flight; null otherwise. */
     private LogTail active;
     private OptionalDouble initDuration = OptionalDouble.empty();
+    /** Set instead of {@link #initDuration} in an environment restored from a SnapStart snapshot. */
+    private OptionalDouble restoreDuration = OptionalDouble.empty();
     private boolean initDurationReported;
 
     InvocationLog(LogStream stream, Clock clock, EnvironmentSpec spec) {
@@ -50,6 +52,11 @@ final class InvocationLog {
     /** How long init took; REPORT shows it once, on the first invocation (never for provisioned ones). */
     void initDuration(double millis) {
         initDuration = OptionalDouble.of(millis);
+    }
+
+    /** How long the restore took (fork request to first {@code /next}); REPORT shows it once. */
+    void restoreDuration(double millis) {
+        restoreDuration = OptionalDouble.of(millis);
     }
 
     /** START: from here to REPORT, output also goes into the tail. */
@@ -95,7 +102,13 @@ final class InvocationLog {
         OptionalDouble init = initDurationForReport();
         String requestId = invocation.requestId();
         emit(LogLines.end(requestId), into);
-        emit(LogLines.report(requestId, duration, billed, spec.memoryMb(), maxMemoryUsedMb, init, invocation.fault), into);
+        OptionalDouble restore = restoreDuration;
+        restoreDuration = OptionalDouble.empty();
+        emit(restore.isPresent()
+                ? LogLines.report(requestId, duration, billed, spec.memoryMb(), maxMemoryUsedMb, restore.getAsDouble(),
+                        invocation.fault)
+                : LogLines.report(requestId, duration, billed, spec.memoryMb(), maxMemoryUsedMb, init, invocation.fault),
+                into);
         return new InvokeReport(duration, billed, spec.memoryMb(), maxMemoryUsedMb, init, into.text(), reusable);
     }
 

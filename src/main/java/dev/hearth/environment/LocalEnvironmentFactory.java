@@ -39,11 +39,14 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
     private final Clock clock;
     private final EnvironmentSettings settings;
     private final Optional<StemCells> cells;
+    private final Optional<SnapshotTemplates> snapshots;
     private final Set<RuntimeEnvironment> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     LocalEnvironmentFactory(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
-                            Clock clock, EnvironmentSettings settings, StemCellSettings cellSettings) {
+                            Clock clock, EnvironmentSettings settings, StemCellSettings cellSettings,
+                            Optional<SnapshotTemplates> snapshots) {
+        this.snapshots = snapshots;
         this.vertx = vertx;
         this.launcher = launcher;
         this.runtimes = runtimes;
@@ -65,7 +68,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
         LogStream stream = logs.open(spec.logGroup(), streamName);
         Context context = vertx.getOrCreateContext();
         RuntimeEnvironment environment = new RuntimeEnvironment(id, spec, streamName, vertx, context, launcher,
-                cells, runtimes, stream, clock, settings);
+                cells, snapshots, runtimes, stream, clock, settings);
         live.add(environment);
         environment.stopped().whenComplete((v, e) -> live.remove(environment));
         environment.begin();

@@ -29,6 +29,23 @@ final class LogLines {
         return appendStatus(line, fault).toString();
     }
 
+    /** SnapStart's line at snapshot time, when init and the before-snapshot hooks succeeded. */
+    static String initReport(double initDurationMillis) {
+        return appendTwoDecimals(new StringBuilder(48).append("INIT_REPORT Init Duration: "), initDurationMillis)
+                .append(" ms").toString();
+    }
+
+    /** The first line of an environment restored from a SnapStart snapshot (in place of INIT_START). */
+    static String restoreStart(String runtimeVersion, String runtimeVersionArn) {
+        return "RESTORE_START Runtime Version: " + runtimeVersion + "\tRuntime Version ARN: " + runtimeVersionArn;
+    }
+
+    /** {@code RESTORE_REPORT Restore Duration: 3.21 ms}: restored and after-restore hooks run. */
+    static String restoreReport(double restoreDurationMillis) {
+        return appendTwoDecimals(new StringBuilder(48).append("RESTORE_REPORT Restore Duration: "), restoreDurationMillis)
+                .append(" ms").toString();
+    }
+
     static String start(String requestId, String version) {
         return "START RequestId: " + requestId + " Version: " + version;
     }
@@ -52,6 +69,25 @@ final class LogLines {
         if (initDurationMillis.isPresent()) {
             appendTwoDecimals(line.append("Init Duration: "), initDurationMillis.getAsDouble()).append(" ms\t");
         }
+        return withStatus(line, fault);
+    }
+
+    /**
+     * REPORT of the first invocation of an environment restored from a SnapStart snapshot: {@code Restore
+     * Duration: 3.21 ms\tBilled Restore Duration: 4 ms\t} where a cold start has {@code Init Duration}.
+     */
+    static String report(String requestId, double durationMillis, long billedMillis, int memorySizeMb,
+                         long maxMemoryUsedMb, double restoreDurationMillis, Fault fault) {
+        StringBuilder line = new StringBuilder(224).append("REPORT RequestId: ").append(requestId).append("\tDuration: ");
+        appendTwoDecimals(line, durationMillis).append(" ms\tBilled Duration: ").append(billedMillis)
+                .append(" ms\tMemory Size: ").append(memorySizeMb).append(" MB\tMax Memory Used: ")
+                .append(maxMemoryUsedMb).append(" MB\t");
+        appendTwoDecimals(line.append("Restore Duration: "), restoreDurationMillis).append(" ms\tBilled Restore Duration: ")
+                .append(Math.max(1, (long) Math.ceil(restoreDurationMillis))).append(" ms\t");
+        return withStatus(line, fault);
+    }
+
+    private static String withStatus(StringBuilder line, Fault fault) {
         if (fault != null) {
             appendStatus(line, fault);
         }

@@ -30,6 +30,8 @@ final class RuntimeApiServer {
     private static final String NEXT = "runtime/invocation/next";
     private static final String INVOCATION = "runtime/invocation/";
     private static final String INIT_ERROR = "runtime/init/error";
+    private static final String RESTORE_NEXT = "runtime/restore/next";
+    private static final String RESTORE_ERROR = "runtime/restore/error";
     private static final String PING = "ping";
 
     static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("Lambda-Runtime-Aws-Request-Id");
@@ -55,6 +57,19 @@ final class RuntimeApiServer {
         Reply error(String requestId, String errorType, Body body, String contentType);
 
         Reply initError(String errorType, Body body, String contentType);
+
+        /**
+         * SnapStart's {@code GET /runtime/restore/next}: init and the before-snapshot hooks are done. Answers
+         * (200, empty body, once restored) or refuses the response itself.
+         */
+        default void restoreNext(HttpServerResponse response) {
+            send(response, Reply.invalidStateTransition("Started", "RestoreReady"));
+        }
+
+        /** SnapStart's {@code POST /runtime/restore/error}: an after-restore hook failed. */
+        default Reply restoreError(String errorType, Body body, String contentType) {
+            return Reply.invalidStateTransition("Started", "RestoreError");
+        }
     }
 
     /** A request body, or the fact that it exceeded the payload limit (then {@code bytes} is empty). */
@@ -64,6 +79,8 @@ final class RuntimeApiServer {
     /** A status and a JSON body. The constant replies are rendered once. */
     record Reply(int status, Buffer body) {
         static final Reply ACCEPTED = new Reply(202, Buffer.buffer("{\"status\":\"OK\"}"));
+        /** {@code restore/next}'s answer: 200 with an empty body. */
+        static final Reply RESTORED = new Reply(200, Buffer.buffer());
         static final Reply INVALID_REQUEST_ID = new Reply(400,
                 Buffer.buffer(ErrorBodies.messageFirst("Invalid request ID", "InvalidRequestID")));
         static final Reply INVALID_RESPONSE_MODE = new Reply(400,
@@ -216,6 +233,15 @@ final class RuntimeApiServer {
         } else if (route.equals(INIT_ERROR)) {
             if (expect(request, HttpMethod.POST)) {
                 readBody(request, body -> handler.initError(request.getHeader(ERROR_TYPE), body,
+                        request.getHeader(HttpHeaders.CONTENT_TYPE)));
+            }
+        } else if (route.equals(RESTORE_NEXT)) {
+            if (expect(request, HttpMethod.GET)) {
+                guarded(request, () -> handler.restoreNext(request.response()));
+            }
+        } else if (route.equals(RESTORE_ERROR)) {
+            if (expect(request, HttpMethod.POST)) {
+                readBody(request, body -> handler.restoreError(request.getHeader(ERROR_TYPE), body,
                         request.getHeader(HttpHeaders.CONTENT_TYPE)));
             }
         } else if (route.startsWith(INVOCATION)) {

@@ -102,6 +102,7 @@ final class DefaultInvocationRouter implements InvocationRouter {
 
     static final String ON_DEMAND = "on-demand";
     static final String PROVISIONED = "provisioned-concurrency";
+    static final String SNAP_START = "snap-start";
 
     static PoolKey keyOf(FunctionVersion version) {
         return new PoolKey(version.functionName(), version.version(), version.revisionId());
@@ -205,10 +206,13 @@ final class DefaultInvocationRouter implements InvocationRouter {
             throw LambdaException.service("Cannot unpack the code of " + version.functionName() + ": " + e.getMessage(), e);
         }
         String arn = arns.function(version.functionName());
+        // A SnapStart version's environments are restored from its snapshot, on demand as well.
+        String type = ON_DEMAND.equals(initializationType) && dev.hearth.registry.SnapshotGate.appliesTo(version)
+                ? SNAP_START : initializationType;
         return new EnvironmentSpec(version.functionName(), arn, version.version(), c.runtime().orElse(""),
                 c.handler().orElse(""), c.memorySize(), c.timeout(), c.ephemeralStorage(), c.architectures(),
                 c.environment().orElse(Map.of()), taskDir, optDir(version), c.logging().logGroup(),
                 c.logging().logFormat(), c.logging().applicationLogLevel(), c.logging().systemLogLevel(),
-                initializationType);
+                type);
     }
 }

@@ -53,6 +53,18 @@ public interface InvocationRouter {
         return provisioner;
     }
 
+    /**
+     * The environment spec {@code router} would start {@code version} with, for a SnapStart snapshot
+     * (initialization type {@code snap-start}). Blocking: unpacks the code the first time.
+     */
+    static dev.hearth.environment.EnvironmentSpec snapshotSpec(InvocationRouter router,
+                                                               dev.hearth.registry.FunctionVersion version) {
+        if (!(router instanceof DefaultInvocationRouter r)) {
+            throw new IllegalArgumentException("snapshot specs need the router create() made");
+        }
+        return r.spec(version, DefaultInvocationRouter.ON_DEMAND);
+    }
+
     /** The default account limit, nothing reserved. */
     enum Unlimited implements dev.hearth.registry.ConcurrencySettings {
         DEFAULT;

@@ -58,6 +58,13 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
     DefaultFunctionRegistry(FunctionStore store, CodeStore code, CodeReferences references,
                             java.util.function.Function<String, Optional<FunctionConfig.LayerRef>> layers, Arns arns,
                             Ids ids, Clock clock, Executor background) {
+        this(store, code, references, layers, arns, ids, clock, background, new SnapshotGate());
+    }
+
+    /** @param snapshots where publishing a SnapStart version waits for its snapshot */
+    DefaultFunctionRegistry(FunctionStore store, CodeStore code, CodeReferences references,
+                            java.util.function.Function<String, Optional<FunctionConfig.LayerRef>> layers, Arns arns,
+                            Ids ids, Clock clock, Executor background, SnapshotGate snapshots) {
         this.store = store;
         this.code = code;
         this.references = references;
@@ -67,7 +74,7 @@ final class DefaultFunctionRegistry implements FunctionRegistry {
         this.ids = ids;
         this.clock = clock;
         this.rules = new FunctionRules(arns.region(), layers);
-        this.activator = new FunctionActivator(store, code, ids, background);
+        this.activator = new FunctionActivator(store, code, ids, background, snapshots);
         this.publisher = new Publisher(store, activator, ids, clock);
         this.names = new Qualifiers(arns);
     }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,12 +27,24 @@ final class FunctionActivator {
     private final CodeStore code;
     private final Ids ids;
     private final Executor executor;
+    private final SnapshotGate snapshots;
 
     FunctionActivator(FunctionStore store, CodeStore code, Ids ids, Executor executor) {
+        this(store, code, ids, executor, new SnapshotGate());
+    }
+
+    /** @param snapshots where a SnapStart version's activation waits for its snapshot */
+    FunctionActivator(FunctionStore store, CodeStore code, Ids ids, Executor executor, SnapshotGate snapshots) {
+        this.snapshots = snapshots;
         this.store = store;
         this.code = code;
         this.ids = ids;
         this.executor = executor;
+    }
+
+    /** Whether a version published from {@code config} is Pending until its snapshot is made. */
+    boolean makesSnapshot(FunctionConfig config) {
+        return snapshots.holds(config);
     }
 
     void activate(String functionName, String version) {
@@ -50,7 +63,9 @@ final class FunctionActivator {
         FunctionVersion next;
         try {
             code.unpack(current.code().sha256Hex());
-            next = current.withPhase(Phase.READY, ids.revisionId());
+            Optional<String> noSnapshot = snapshots.await(current);
+            next = noSnapshot.isEmpty() ? current.withPhase(Phase.READY, ids.revisionId())
+                    : current.failed(Phase.CREATE_FAILED, noSnapshot.get(), "FunctionError", ids.revisionId());
         } catch (IOException | RuntimeException e) {
             LOG.warn("function {}:{} could not unpack its code: {}", functionName, version, e.toString());
             Phase failed = current.phase() == Phase.CREATING ? Phase.CREATE_FAILED : Phase.UPDATE_FAILED;

@@ -67,8 +67,13 @@ final class Publisher {
             }
             FunctionConfig config = description.map(d -> FunctionConfigs.withDescription(latest.config(), d))
                     .orElse(latest.config());
-            FunctionVersion version = copy(latest, last + 1, config, Phase.READY);
+            // A SnapStart version is Pending until its snapshot is made, as on AWS.
+            boolean snapshot = activator.makesSnapshot(config);
+            FunctionVersion version = copy(latest, last + 1, config, snapshot ? Phase.CREATING : Phase.READY);
             if (store.insertPublishedVersion(FunctionDocuments.toRow(version), latest.revisionId(), last)) {
+                if (snapshot) {
+                    activator.activate(version.functionName(), version.version());
+                }
                 return version;
             }
             FunctionVersion now = store.findVersion(latest.functionName(), FunctionVersion.LATEST)

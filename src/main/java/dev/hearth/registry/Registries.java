@@ -22,12 +22,19 @@ public final class Registries {
     /** @param layers layer versions; their code lives in {@code code} with the functions' */
     public static Parts create(FunctionStore store, LayerStore layers, CodeStore code, Arns arns, Ids ids, Clock clock,
                                Executor background) {
+        return create(store, layers, code, arns, ids, clock, background, new SnapshotGate());
+    }
+
+    /** As above; publishing a SnapStart version waits for its snapshot at {@code snapshots}. */
+    public static Parts create(FunctionStore store, LayerStore layers, CodeStore code, Arns arns, Ids ids, Clock clock,
+                               Executor background, SnapshotGate snapshots) {
         CachingFunctionStore cached = new CachingFunctionStore(store);
         CodeReferences references = new CodeReferences(cached, layers, code, code.layerStacks());
         DefaultLayerRegistry layerRegistry = new DefaultLayerRegistry(layers, code, references, arns, ids, clock);
-        Publisher publisher = new Publisher(cached, new FunctionActivator(cached, code, ids, background), ids, clock);
+        Publisher publisher = new Publisher(cached, new FunctionActivator(cached, code, ids, background, snapshots),
+                ids, clock);
         return new Parts(new DefaultFunctionRegistry(cached, code, references, layerRegistry::resolve, arns, ids, clock,
-                background), new MemoryFunctionDirectory(cached, arns),
+                background, snapshots), new MemoryFunctionDirectory(cached, arns),
                 new DefaultVersionRegistry(cached, publisher, arns, ids), layerRegistry);
     }
 

@@ -112,6 +112,27 @@ final class ProcessLauncher implements SandboxLauncher {
         return Optional.of(stem.get());
     }
 
+    /**
+     * Only inside bubblewrap, where the server and its children have a pid namespace and a {@code /tmp} of
+     * their own. Each child gets a cgroup with the limits a launched sandbox of its size would have
+     * (no tasks of the launcher's own in it), settled after the same start-up allowance.
+     */
+    @Override
+    public Optional<ForkServer> attachForkServer(Sandbox sandbox) throws IOException {
+        if (!isolation.bubblewrap()) {
+            return Optional.empty();
+        }
+        return Optional.of(UnixForkServer.attach(sandbox, (id, memoryMb, pidLimit) -> {
+            if (closed) {
+                throw new IOException("sandbox launcher is closed");
+            }
+            ResourceLimits limits = ResourceLimits.of(memoryMb, pidLimit, cores, 0);
+            Optional<Cgroup> cgroup = cgroups.create(id, limits);
+            cgroup.ifPresent(c -> timer.schedule(() -> c.settleCpu(limits), initBoost.toMillis(), TimeUnit.MILLISECONDS));
+            return cgroup;
+        }));
+    }
+
     private ProcessSandbox start(SandboxSpec spec, ProcessBuilder builder, BooleanSupplier settleLaunchLimits)
             throws IOException {
         if (closed) {

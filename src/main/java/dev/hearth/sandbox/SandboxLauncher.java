@@ -21,6 +21,15 @@ public interface SandboxLauncher extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Attaches to the fork server ({@code hearth_fork.py}) listening in {@code sandbox}, one this launcher
+     * started: children it forks get cgroups and limits from this launcher. Empty when this launcher
+     * cannot give forked children their own limits and {@code /tmp} (plain processes). Blocking.
+     */
+    default Optional<ForkServer> attachForkServer(Sandbox sandbox) throws IOException {
+        return Optional.empty();
+    }
+
     /** What isolation this launcher gives on this machine. */
     Isolation isolation();
 

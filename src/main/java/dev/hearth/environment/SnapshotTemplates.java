@@ -1,0 +1,160 @@
+package dev.hearth.environment;
+
+import dev.hearth.logs.FunctionLogs;
+import dev.hearth.runtimes.ManagedRuntimes;
+import dev.hearth.sandbox.ForkServer;
+import dev.hearth.sandbox.SandboxLauncher;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link Snapshots} of this node: a {@link SnapshotTemplate} per published SnapStart version, made when the
+ * version is published and, after a restart of the node (templates are processes, not files), again on
+ * the first cold start that needs it.
+ *
+ * <p>Threading: thread-safe. {@link #forkServerFor} blocks while a template it had to start initialises;
+ * it is called from an environment's launching virtual thread.
+ */
+final class SnapshotTemplates implements Snapshots {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotTemplates.class);
+
+    private final Vertx vertx;
+    private final SandboxLauncher launcher;
+    private final ManagedRuntimes runtimes;
+    private final FunctionLogs logs;
+    private final Clock clock;
+    private final EnvironmentSettings settings;
+    private final Map<String, SnapshotTemplate> templates = new ConcurrentHashMap<>();
+    /** False once a template showed that forked environments cannot get a private /tmp here. */
+    private volatile boolean forkable = true;
+    private final AtomicBoolean warned = new AtomicBoolean();
+    private volatile boolean closed;
+
+    SnapshotTemplates(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs, Clock clock,
+                      EnvironmentSettings settings) {
+        this.vertx = vertx;
+        this.launcher = launcher;
+        this.runtimes = runtimes;
+        this.logs = logs;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    @Override
+    public CompletableFuture<Optional<Failure>> prepare(EnvironmentSpec spec) {
+        if (!forkable || closed) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        SnapshotTemplate template = templates.compute(key(spec.functionArn(), spec.version()),
+                (k, old) -> old != null && !old.ended() ? old : start(spec));
+        return template.ready().handle((server, error) -> {
+            if (error == null) {
+                if (!server.privateTmp()) {
+                    refuseForks(template);
+                }
+                return Optional.<Failure>empty();
+            }
+            templates.remove(key(spec.functionArn(), spec.version()), template);
+            Throwable cause = error instanceof java.util.concurrent.CompletionException c ? c.getCause() : error;
+            return Optional.of(cause instanceof SnapshotTemplate.InitFailed f ? f.failure()
+                    : new Failure("Runtime.Unknown", String.valueOf(cause.getMessage())));
+        });
+    }
+
+    /**
+     * The fork server of {@code spec}'s version, starting its template first when there is none (after a
+     * restart, or after the old one died); empty when environments of this version start ordinarily.
+     * Blocking.
+     */
+    Optional<ForkServer> forkServerFor(EnvironmentSpec spec) {
+        if (!forkable || closed || !EnvironmentVariables.SNAP_START.equals(spec.initializationType())) {
+            return Optional.empty();
+        }
+        SnapshotTemplate template = templates.get(key(spec.functionArn(), spec.version()));
+        if (template == null || template.ended()) {
+            prepare(spec);
+            template = templates.get(key(spec.functionArn(), spec.version()));
+            if (template == null) {
+                return Optional.empty();
+            }
+        }
+        try {
+            ForkServer server = template.ready().get(initTimeout(spec).toMillis() + 5000, TimeUnit.MILLISECONDS);
+            return server.alive() && forkable ? Optional.of(server) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void discard(String functionArn, String version) {
+        SnapshotTemplate template = templates.remove(key(functionArn, version));
+        if (template != null) {
+            template.shutdown();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<SnapshotTemplate> all = List.copyOf(templates.values());
+        templates.clear();
+        all.forEach(SnapshotTemplate::shutdown);
+        for (SnapshotTemplate template : all) {
+            try {
+                template.stopped().get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // The launcher's own close kills what is left.
+            }
+        }
+    }
+
+    /** Snapshot init may take as long as the function's timeout allows, at least the init limit. */
+    Duration initTimeout(EnvironmentSpec spec) {
+        Duration timeout = Duration.ofSeconds(spec.timeoutSeconds());
+        return timeout.compareTo(settings.initTimeout()) > 0 ? timeout : settings.initTimeout();
+    }
+
+    private SnapshotTemplate start(EnvironmentSpec spec) {
+        SnapshotTemplate template = new SnapshotTemplate(spec, vertx, launcher, runtimes, logs, clock, settings,
+                initTimeout(spec));
+        template.begin();
+        return template;
+    }
+
+    private void refuseForks(SnapshotTemplate template) {
+        forkable = false;
+        if (warned.compareAndSet(false, true)) {
+            LOG.warn("SnapStart: this machine does not let a sandbox create user namespaces, so environments forked"
+                    + " from a snapshot could not get a private /tmp; SnapStart versions start as ordinary cold starts"
+                    + " (initialization type snap-start, before-snapshot and after-restore hooks in every environment)");
+        }
+        List<SnapshotTemplate> all = List.copyOf(templates.values());
+        templates.clear();
+        all.forEach(SnapshotTemplate::shutdown);
+        template.shutdown();
+    }
+
+    private static String key(String functionArn, String version) {
+        return functionArn + ":" + version;
+    }
+}

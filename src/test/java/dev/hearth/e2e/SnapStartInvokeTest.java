@@ -1,0 +1,273 @@
+package dev.hearth.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
+import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
+import software.amazon.awssdk.services.lambda.model.State;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.hearth.e2e.E2e.WAIT;
+import static dev.hearth.e2e.E2e.json;
+import static dev.hearth.e2e.E2e.reportLine;
+import static dev.hearth.e2e.E2e.requestId;
+import static dev.hearth.e2e.E2e.tail;
+import static dev.hearth.e2e.E2e.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Process tests of SnapStart for Python: a published version's init runs once, in its template; every
+ * environment of the version is a fork of it, with the hooks run as AWS's runtime runs them, a private
+ * /tmp, a cgroup of its own, and a REPORT with Restore Duration. The fork-specific checks need
+ * bubblewrap (without it SnapStart versions start as ordinary cold starts).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class SnapStartInvokeTest {
+
+    static final String APP = """
+            import os, time, uuid
+            from snapshot_restore_py import register_before_snapshot, register_after_restore
+
+            INIT_ID = uuid.uuid4().hex
+            print("INIT", INIT_ID)
+            ORDER = []
+
+            @register_before_snapshot
+            def first_before():
+                ORDER.append("b1")
+
+            def tagged(tag):
+                ORDER.append("b2" + tag)
+
+            register_before_snapshot(tagged, "!")
+
+            @register_after_restore
+            def first_after():
+                ORDER.append("a1")
+
+            register_after_restore(ORDER.append, "a2")
+
+            def boom():
+                raise ValueError("hook says no")
+
+            if os.environ.get("FAIL") == "before":
+                register_before_snapshot(boom)
+            if os.environ.get("FAIL") == "after":
+                register_after_restore(boom)
+
+            def handler(event, context):
+                op = event.get("op")
+                if op == "die":
+                    os._exit(3)
+                if op == "hog":
+                    hog = b"x" * (event["mb"] * 1024 * 1024)
+                    return len(hog)
+                if op == "sleep":
+                    time.sleep(event["s"])
+                tmp = sorted(os.listdir("/tmp"))
+                open("/tmp/mine-%d" % os.getpid(), "w").close()
+                return {"init": INIT_ID, "order": ORDER, "pid": os.getpid(), "env": dict(os.environ), "tmp": tmp,
+                        "uid": os.getuid()}
+            """;
+
+    static Path dataDir;
+    static TestNode node;
+    static LambdaClient lambda;
+
+    @BeforeAll
+    static void start() {
+        dataDir = E2e.tempDataDir("hearth-e2e-snapstart");
+        node = TestNode.start(dataDir);
+        lambda = E2e.client(node.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        E2e.deleteTree(dataDir);
+    }
+
+    private static boolean forks() {
+        return node.node().isolation().bubblewrap();
+    }
+
+    /** A SnapStart function with {@code variables}, version 1 published and awaited (Active or Failed). */
+    private static String published(String prefix, int memoryMb, Map<String, String> variables) {
+        String fn = unique(prefix);
+        E2e.create(lambda, fn, "python3.12", "app.handler", E2e.zip(Map.of("app.py", APP)), b -> b.memorySize(memoryMb).timeout(10)
+                .snapStart(s -> s.applyOn(SnapStartApplyOn.PUBLISHED_VERSIONS))
+                .environment(e -> e.variables(variables)));
+        lambda.publishVersion(b -> b.functionName(fn));
+        await("version 1 of " + fn + " settled").atMost(WAIT).until(() -> version1(fn).state() != State.PENDING);
+        return fn;
+    }
+
+    private static GetFunctionConfigurationResponse version1(String fn) {
+        return lambda.getFunctionConfiguration(b -> b.functionName(fn).qualifier("1"));
+    }
+
+    private static InvokeResponse invoke(String fn, String qualifier, String payload) {
+        return lambda.invoke(b -> b.functionName(fn).qualifier(qualifier).logType(LogType.TAIL)
+                .payload(SdkBytes.fromUtf8String(payload)));
+    }
+
+    private static long initLines(String fn) {
+        return E2e.logStreams(dataDir, fn).values().stream().flatMap(List::stream)
+                .filter(line -> line.startsWith("INIT ")).count();
+    }
+
+    @Test
+    void aSnapStartVersion_initialisesOnce_andEachEnvironmentIsRestoredWithTheHooksAndAPrivateTmp() {
+        String fn = published("py-snap", 256, Map.of());
+        assertThat(version1(fn).state()).isEqualTo(State.ACTIVE);
+        assertThat(version1(fn).snapStart().optimizationStatusAsString()).isEqualTo("On");
+
+        InvokeResponse first = invoke(fn, "1", "{}");
+        assertThat(first.functionError()).isNull();
+        JsonNode a = json(first);
+        String report = reportLine(tail(first), requestId(first));
+        assertThat(report).contains("\tRestore Duration: ").contains("\tBilled Restore Duration: ")
+                .doesNotContain("Init Duration");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(E2e.logStreams(dataDir, fn).values().stream()
+                .flatMap(List::stream)).anyMatch(l -> l.startsWith("RESTORE_REPORT Restore Duration: "))
+                .anyMatch(l -> l.startsWith("INIT_REPORT Init Duration: ")));
+
+        InvokeResponse died = invoke(fn, "1", "{\"op\":\"die\"}");
+        assertThat(died.functionError()).isEqualTo("Unhandled");
+        JsonNode b = json(invoke(fn, "1", "{}"));
+
+        // One init (in the template), its before-snapshot hooks last-registered first, once; the
+        // after-restore hooks in registration order in every environment.
+        assertThat(b.get("init").asText()).isEqualTo(a.get("init").asText());
+        assertThat(a.get("order")).hasToString("[\"b2!\",\"b1\",\"a1\",\"a2\"]");
+        assertThat(b.get("order")).hasToString("[\"b2!\",\"b1\",\"a1\",\"a2\"]");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(initLines(fn)).isEqualTo(1));
+        assertThat(a.get("env").get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("snap-start");
+        assertThat(a.get("env").has("AWS_LAMBDA_LOG_STREAM_NAME")).isFalse();
+        assertThat(a.get("env").has("HEARTH_SNAPSHOT_FORK")).isFalse();
+        assertThat(a.get("uid").asInt()).isNotZero();
+        assertThat(a.get("env").get("AWS_LAMBDA_RUNTIME_API").asText())
+                .isNotEqualTo(b.get("env").get("AWS_LAMBDA_RUNTIME_API").asText());
+
+        assumeTrue(forks(), "bubblewrap is missing: SnapStart versions start as ordinary cold starts");
+        assertThat(b.get("pid").asInt()).isNotEqualTo(a.get("pid").asInt());
+        // The first environment's file is invisible to the second and to the template.
+        assertThat(b.get("tmp")).isEmpty();
+        for (long pid : E2e.processesOf(fn)) {
+            Path tmp = Path.of("/proc", Long.toString(pid), "root", "tmp");
+            if (Files.exists(tmp.resolve(".hearth-fork"))) {
+                assertThat(list(tmp)).containsExactly(".hearth-fork");
+            }
+        }
+    }
+
+    @Test
+    void latest_isUnaffected_byTheSnapStartSetting() {
+        String fn = published("py-snap-latest", 256, Map.of());
+        InvokeResponse latest = invoke(fn, "$LATEST", "{}");
+        JsonNode body = json(latest);
+        assertThat(body.get("env").get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("on-demand");
+        assertThat(body.get("order")).hasToString("[]");
+        assertThat(reportLine(tail(latest), requestId(latest))).contains("Init Duration").doesNotContain("Restore");
+        assertThat(lambda.getFunctionConfiguration(b -> b.functionName(fn)).snapStart().optimizationStatusAsString())
+                .isEqualTo("Off");
+    }
+
+    @Test
+    void eachEnvironment_hasItsOwnCgroupAndLimit_soOneRunningOutOfMemoryLeavesTheOthers() throws Exception {
+        assumeTrue(forks(), "bubblewrap is missing");
+        String fn = published("py-snap-oom", 128, Map.of());
+        invoke(fn, "1", "{}");
+        CompletableFuture<InvokeResponse> sleeper = CompletableFuture.supplyAsync(() ->
+                invoke(fn, "1", "{\"op\":\"sleep\",\"s\":1}"));
+        InvokeResponse hog = invoke(fn, "1", "{\"op\":\"hog\",\"mb\":400}");
+        assertThat(hog.functionError()).isEqualTo("Unhandled");
+        assertThat(json(hog).get("errorType").asText()).isIn("Runtime.OutOfMemory", "Runtime.ExitError");
+        InvokeResponse survived = sleeper.get(60, TimeUnit.SECONDS);
+        assertThat(survived.functionError()).as(E2e.text(survived) + tail(survived) + tail(hog)).isNull();
+
+        // The template and the surviving environment: each in a cgroup of its own, limited to MemorySize.
+        List<String> memoryCgroups = new ArrayList<>();
+        for (long pid : E2e.processesOf(fn)) {
+            String cgroup = Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                    .filter(l -> l.contains(":memory:")).findFirst().orElse("");
+            memoryCgroups.add(cgroup.substring(cgroup.indexOf(":memory:") + 8));
+        }
+        assertThat(memoryCgroups).hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates();
+        for (String cgroup : memoryCgroups) {
+            Path limit = Path.of("/sys/fs/cgroup/memory" + cgroup, "memory.limit_in_bytes");
+            if (Files.exists(limit)) {
+                assertThat(Files.readString(limit).trim()).isEqualTo(Long.toString(128L * 1024 * 1024));
+            }
+        }
+    }
+
+    @Test
+    void aFailingBeforeSnapshotHook_failsTheVersion_withTheReason() {
+        String fn = published("py-snap-before", 256, Map.of("FAIL", "before"));
+        GetFunctionConfigurationResponse v = version1(fn);
+        assertThat(v.state()).isEqualTo(State.FAILED);
+        assertThat(v.stateReasonCodeAsString()).isEqualTo("FunctionError");
+        assertThat(v.stateReason()).contains("Runtime.BeforeSnapshotError").contains("hook says no");
+        assertThatThrownBy(() -> invoke(fn, "1", "{}")).isInstanceOf(ResourceConflictException.class);
+    }
+
+    @Test
+    void aFailingAfterRestoreHook_failsTheInvocation_withAfterRestoreError() {
+        String fn = published("py-snap-after", 256, Map.of("FAIL", "after"));
+        assertThat(version1(fn).state()).isEqualTo(State.ACTIVE);
+        InvokeResponse response = invoke(fn, "1", "{}");
+        assertThat(response.functionError()).isEqualTo("Unhandled");
+        assertThat(json(response).get("errorType").asText()).isEqualTo("Runtime.AfterRestoreError");
+        assertThat(json(response).get("errorMessage").asText()).contains("hook says no");
+    }
+
+    @Test
+    void deletingTheVersion_killsItsTemplate_andARestartedNodeMakesItAgain() {
+        assumeTrue(forks(), "bubblewrap is missing");
+        String kept = published("py-snap-kept", 256, Map.of());
+        String gone = published("py-snap-gone", 256, Map.of());
+        assertThat(E2e.processesOf(gone)).isNotEmpty();
+        lambda.deleteFunction(b -> b.functionName(gone).qualifier("1"));
+        await().atMost(WAIT).until(() -> E2e.processesOf(gone).isEmpty());
+
+        String before = json(invoke(kept, "1", "{}")).get("init").asText();
+        node.close();
+        node = TestNode.start(dataDir);
+        lambda = E2e.client(node.endpoint());
+        InvokeResponse after = invoke(kept, "1", "{}");
+        assertThat(after.functionError()).isNull();
+        assertThat(json(after).get("init").asText()).isNotEqualTo(before);
+        assertThat(reportLine(tail(after), requestId(after))).contains("Restore Duration").doesNotContain("Init Duration");
+    }
+
+    private static List<String> list(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
