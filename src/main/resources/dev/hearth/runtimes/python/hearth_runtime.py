@@ -246,6 +246,18 @@ class RuntimeApiClient:
             headers["Lambda-Runtime-Function-XRay-Error-Cause"] = xray_cause
         self._post(_API_PREFIX + "/invocation/%s/error" % request_id, to_json(error_result).encode("utf-8"), headers)
 
+    def restore_next(self):
+        status, _, body = self.request("GET", _API_PREFIX + "/restore/next")
+        if status != 200:
+            raise RuntimeError(
+                "Request to Lambda Runtime 'restore/next' endpoint failed. Reason: '%d'. Response body: '%s'"
+                % (status, body.decode("utf-8", "replace"))
+            )
+
+    def post_restore_error(self, error_result):
+        headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: error_result["errorType"]}
+        self._post(_API_PREFIX + "/restore/error", to_json(error_result).encode("utf-8"), headers)
+
     def post_init_error(self, error_result):
         headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: error_result["errorType"] or "Runtime.Unknown"}
         self._post(_API_PREFIX + "/init/error", to_json(error_result).encode("utf-8"), headers)
@@ -886,9 +898,52 @@ def connect_ahead():
         return None
 
 
+def _hook_failure(e, error_type):
+    frames = _user_frames(e.__traceback__)
+    return make_error("%s: %s" % (type(e).__name__, e), error_type, traceback.format_list(frames))
+
+
+def _snap_start(client, fork_server):
+    """SnapStart after init, as AWS's runtime: before-snapshot hooks (last registered first), the snapshot
+    ({fork_server}: this interpreter becomes the version's template and returns here only in each forked
+    environment, whose own Runtime API is asked again), after-restore hooks (in order). Returns the client
+    of the environment that goes on."""
+    import snapshot_restore_py
+    hooks = snapshot_restore_py.get_before_snapshot()
+    try:
+        while hooks:
+            func, args, kwargs = hooks.pop()
+            func(*args, **kwargs)
+    except Exception as e:
+        error_result = _hook_failure(e, "Runtime.BeforeSnapshotError")
+        log_error(error_result)
+        _flush_output()
+        client.post_init_error(error_result)
+        sys.exit(64)
+    if fork_server is not None:
+        client.restore_next()  # the template's endpoint: "snapshot taken", it now serves forks
+        fork_server.serve()
+        _configure()
+        client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+        client.adopt(connect_ahead())
+    client.restore_next()
+    try:
+        for func, args, kwargs in snapshot_restore_py.get_after_restore():
+            func(*args, **kwargs)
+    except Exception as e:
+        error_result = _hook_failure(e, "Runtime.AfterRestoreError")
+        log_error(error_result)
+        _flush_output()
+        client.post_restore_error(error_result)
+        sys.exit(65)
+    return client
+
+
 def main(early=None, stem_cell=False):
     """Runs the runtime; {early} is a connection opened ahead, {stem_cell} whether to wait as a cell first."""
     global _current_request_id, _current_tenant_id
+    # Set by the platform for a SnapStart template only; the function never sees it.
+    fork_server = os.environ.pop("HEARTH_SNAPSHOT_FORK", None) == "1"
     if stem_cell:
         _become_function()
         early = connect_ahead()
@@ -912,6 +967,14 @@ def main(early=None, stem_cell=False):
         _flush_output()
         client.post_init_error(error_result)
         sys.exit(1)
+
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+        if fork_server:
+            import hearth_fork
+            fork_server = hearth_fork.ForkServer()
+        else:
+            fork_server = None
+        client = _snap_start(client, fork_server)
 
     while True:
         headers, body = client.next_invocation()
