@@ -69,6 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     static List<Measurement> measurements() {
         return List.of(new PlatformOverhead(), new WarmLatency(), new ColdStart(), new StemCellColdStart(),
+                new SnapStartColdStart(),
                 new WarmThroughput(),
                 new EnvironmentBurst(), new ControlPlane());
     }

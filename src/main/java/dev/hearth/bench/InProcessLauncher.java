@@ -31,6 +31,12 @@ final class InProcessLauncher implements SandboxLauncher {
         return real.launch(spec);
     }
 
+    /** SnapStart templates are real sandboxes: their fork servers are the real launcher's. */
+    @Override
+    public java.util.Optional<dev.hearth.sandbox.ForkServer> attachForkServer(Sandbox sandbox) throws IOException {
+        return real.attachForkServer(sandbox);
+    }
+
     @Override
     public Isolation isolation() {
         return real.isolation();

@@ -229,6 +229,8 @@ final class SnapshotTemplate implements RuntimeApiServer.Handler {
                     if (stage == Stage.ENDED) {
                         found.close();
                     } else {
+                        // The first environment's child is forked now, ahead of the first invoke.
+                        found.prepare(spec.memoryMb(), settings.pidLimit(), spec.ephemeralStorageMb());
                         ready.complete(found);
                     }
                 });

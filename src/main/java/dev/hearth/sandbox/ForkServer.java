@@ -25,18 +25,44 @@ public interface ForkServer extends AutoCloseable {
      * @param memoryMb    the child's memory limit; CPU follows it as for any sandbox
      * @param pidLimit    most tasks the child's cgroup may hold
      * @param tmpSizeMb   size of the child's private {@code /tmp}
+     * @param codeSlot    for a runtime's fork server (one that starts environments of many functions): the
+     *                    directory under the server's {@code /var/task} whose {@code task} and {@code opt}
+     *                    the child shows read-only as its {@code /var/task} and {@code /opt}; such a child
+     *                    also runs as host ids of its own, so that its siblings cannot reach it through
+     *                    {@code /proc}. {@link #fork} returns once the child has mounted them: the slot may
+     *                    then leave the server's view (a rename keeps the child's binds)
      */
-    record Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb) {
+    record Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb,
+                   java.util.Optional<String> codeSlot) {
         public Request {
             environment = Map.copyOf(environment);
             if (!id.matches("[a-zA-Z0-9-]+")) {
                 throw new IllegalArgumentException("sandbox id must be [a-zA-Z0-9-]+: " + id);
             }
+            if (codeSlot.isPresent() && !codeSlot.get().matches("[a-zA-Z0-9-]+")) {
+                throw new IllegalArgumentException("code slot must be [a-zA-Z0-9-]+: " + codeSlot.get());
+            }
+        }
+
+        /** A child that keeps the server's {@code /var/task} and {@code /opt} (SnapStart). */
+        public Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb) {
+            this(id, environment, memoryMb, pidLimit, tmpSizeMb, java.util.Optional.empty());
         }
     }
 
-    /** Forks a child; it runs once this returns. Fails if the server has ended. */
+    /**
+     * Starts a child with {@code request}'s environment; it runs once this returns. A child with the same
+     * limits is kept forked ahead (in its cgroup, its namespaces made, waiting for an environment), so
+     * this usually costs one write; the next is forked in the background. Fails if the server has ended.
+     */
     Sandbox fork(Request request) throws IOException;
+
+    /** Forks a child with these limits ahead of the first {@link #fork}, in the background. */
+    void prepare(int memoryMb, int pidLimit, int tmpSizeMb);
+
+    /** As {@link #prepare}, for children that will be given a {@link Request#codeSlot}. */
+    default void prepareWithCode(int memoryMb, int pidLimit, int tmpSizeMb) {
+    }
 
     /**
      * Whether children get a private {@code /tmp}: false where the machine refuses user namespaces to the

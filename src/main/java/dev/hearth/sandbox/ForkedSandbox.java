@@ -30,10 +30,17 @@ final class ForkedSandbox implements Sandbox {
     private final CompletableFuture<ExitStatus> exit;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile OptionalLong finalPeak = OptionalLong.empty();
+    /** The local port of the child's first Runtime API connection, as the child reported it; 0 if none. */
+    private final int firstClientPort;
+    private final AtomicBoolean firstClaimed = new AtomicBoolean();
 
-    /** @param reported the server's report of the child's end (exit code or signal, no OOM verdict yet) */
+    /**
+     * @param reported        the server's report of the child's end (exit code or signal, no OOM verdict yet)
+     * @param firstClientPort the child's report of its first Runtime API connection's local port (0: none)
+     */
     ForkedSandbox(String id, long hostPid, SocketChannel output, Optional<Cgroup> cgroup,
-                  CompletableFuture<ExitStatus> reported) {
+                  CompletableFuture<ExitStatus> reported, int firstClientPort) {
+        this.firstClientPort = firstClientPort;
         this.id = id;
         this.hostPid = hostPid;
         this.output = output;
@@ -84,8 +91,16 @@ final class ForkedSandbox implements Sandbox {
         cgroup.ifPresent(Cgroup::killAll);
     }
 
+    /**
+     * The child's first connection is known by the port it reported over its private channel (the
+     * connection existed before the report, so no other process can hold that port towards this endpoint);
+     * that answer is given once. Any later connection is looked up in {@code /proc} like any sandbox's.
+     */
     @Override
     public boolean ownsLoopbackConnection(int clientPort, int serverPort) {
+        if (firstClientPort != 0 && clientPort == firstClientPort && firstClaimed.compareAndSet(false, true)) {
+            return true;
+        }
         if (cgroup.isPresent()) {
             List<Long> pids = cgroup.get().pids();
             if (!pids.isEmpty()) {

@@ -30,6 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UnixForkServer implements ForkServer {
     static final String SOCKET = "tmp/.hearth-fork/control.sock";
     private static final int LINE_LIMIT = 256;
+    /**
+     * A child with a code slot runs as host uid and gid {@code CHILD_IDS_BASE + its host pid}: unique among
+     * live processes, and far above any account's ids.
+     */
+    static final long CHILD_IDS_BASE = 0x70000000L;
 
     /** Creates a child's cgroup with a sandbox's usual limits for its memory size; empty without cgroups. */
     @FunctionalInterface
@@ -45,6 +50,8 @@ final class UnixForkServer implements ForkServer {
     /** Children's ends by their pid in the sandbox, reported or awaited (either may come first). */
     private final Map<Integer, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private volatile boolean alive = true;
+    private final java.util.concurrent.atomic.AtomicReference<Spare> spare = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
 
     private UnixForkServer(Path socket, long serverHostPid, boolean privateTmp, SocketChannel control,
                            ChildCgroups cgroups) {
@@ -87,18 +94,106 @@ final class UnixForkServer implements ForkServer {
         throw new IOException("no fork server listens in " + sandbox);
     }
 
+    /** The limits a child is made with; a spare serves a request with the same. */
+    private record Limits(int memoryMb, int pidLimit, int tmpSizeMb, boolean code) {
+        Limits(int memoryMb, int pidLimit, int tmpSizeMb) {
+            this(memoryMb, pidLimit, tmpSizeMb, false);
+        }
+    }
+
+    /** A child forked ahead of demand: in its cgroup, namespaces made, waiting for its environment. */
+    private record Spare(Limits limits, SocketChannel channel, long hostPid, Optional<Cgroup> cgroup,
+                         CompletableFuture<ExitStatus> exit) {
+        void discard() {
+            try {
+                channel.close(); // the child exits when it reads end-of-file
+            } catch (IOException e) {
+                // closed already
+            }
+            cgroup.ifPresent(c -> exit.whenComplete((s, e) -> c.remove()));
+        }
+    }
+
+    /**
+     * Takes the spare if it has {@code request}'s limits (else forks one now), hands it the environment,
+     * and forks the next spare in the background, so that a fork on the invoke path costs one write.
+     */
     @Override
     public Sandbox fork(Request request) throws IOException {
         if (!alive) {
             throw new IOException("the fork server has ended");
         }
-        Optional<Cgroup> cgroup = cgroups.create(request.id(), request.memoryMb(), request.pidLimit());
+        Limits limits = new Limits(request.memoryMb(), request.pidLimit(), request.tmpSizeMb(),
+                request.codeSlot().isPresent());
+        Spare child = spare.getAndSet(null);
+        if (child != null && (!child.limits().equals(limits) || child.exit().isDone())) {
+            child.discard();
+            child = null;
+        }
+        if (child == null) {
+            child = forkSpare(limits);
+        }
+        int port;
+        try {
+            if (request.codeSlot().isPresent()) {
+                write(child.channel(), "code " + request.codeSlot().get() + "\n");
+                String mounted = readLine(child.channel());
+                if (!mounted.equals("mounted")) {
+                    throw new IOException("the forked child could not show its code: " + mounted);
+                }
+            }
+            write(child.channel(), "env " + json(request.environment()) + "\n");
+            String[] reported = readLine(child.channel()).split(" ");
+            port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
+        } catch (IOException | RuntimeException e) {
+            child.discard();
+            throw e instanceof IOException io ? io : new IOException("the forked child answered badly: " + e, e);
+        }
+        refill(limits);
+        return new ForkedSandbox(request.id(), child.hostPid(), child.channel(), child.cgroup(), child.exit(), port);
+    }
+
+    @Override
+    public void prepare(int memoryMb, int pidLimit, int tmpSizeMb) {
+        refill(new Limits(memoryMb, pidLimit, tmpSizeMb));
+    }
+
+    @Override
+    public void prepareWithCode(int memoryMb, int pidLimit, int tmpSizeMb) {
+        refill(new Limits(memoryMb, pidLimit, tmpSizeMb, true));
+    }
+
+    /** Forks a spare with {@code limits} on a virtual thread, unless one is there or being made. */
+    private void refill(Limits limits) {
+        if (!alive || spare.get() != null || !refilling.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("hearth-fork-spare-" + serverHostPid).start(() -> {
+            try {
+                Spare made = forkSpare(limits);
+                if (!alive || !spare.compareAndSet(null, made)) {
+                    made.discard();
+                }
+            } catch (IOException | RuntimeException e) {
+                // The next fork makes its child itself and says why if it cannot.
+            } finally {
+                refilling.set(false);
+            }
+        });
+    }
+
+    /** Forks a child, places it in a cgroup of its own and lets it make its namespaces. */
+    private Spare forkSpare(Limits limits) throws IOException {
+        String id = "fork-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        Optional<Cgroup> cgroup = cgroups.create(id, limits.memoryMb(), limits.pidLimit());
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            write(channel, "fork " + json(request) + "\n");
+            write(channel, "fork {\"tmpBytes\":" + limits.tmpSizeMb() * 1024L * 1024L
+                    + (limits.code() ? ",\"code\":true}\n" : "}\n"));
             int childPid = Integer.parseInt(readLine(channel));
             CompletableFuture<ExitStatus> exit = exits.computeIfAbsent(childPid, p -> new CompletableFuture<>());
+            exit.whenComplete((s, e) -> exits.remove(childPid));
             long host = hostPidOf(childPid);
             if (cgroup.isPresent()) {
                 for (Path procs : cgroup.get().procsFiles()) {
@@ -106,13 +201,44 @@ final class UnixForkServer implements ForkServer {
                 }
             }
             write(channel, "g");
-            exit.whenComplete((s, e) -> exits.remove(childPid));
-            return new ForkedSandbox(request.id(), host, channel, cgroup, exit);
+            if (limits.code()) {
+                mapIds(channel, host);
+            }
+            return new Spare(limits, channel, host, cgroup, exit);
         } catch (IOException | RuntimeException e) {
             channel.close(); // the child, if any, exits without "g"
             cgroup.ifPresent(Cgroup::remove);
             throw e instanceof IOException io ? io : new IOException("cannot fork: " + e, e);
         }
+    }
+
+    /**
+     * Once the child has made its user namespace ("u"): maps its uid and gid to host ids of its own and says
+     * so ("m"). Only a node that is root on the host may write such maps; elsewhere this fails, and with it
+     * the fork.
+     */
+    private static void mapIds(SocketChannel channel, long host) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        if (channel.read(one) != 1 || one.get(0) != 'u') {
+            throw new IOException("the forked child made no user namespace");
+        }
+        long own = CHILD_IDS_BASE + host;
+        Path proc = Path.of("/proc", Long.toString(host));
+        String uid = null;
+        String gid = null;
+        for (String line : Files.readAllLines(proc.resolve("status"))) {
+            if (line.startsWith("Uid:")) {
+                uid = line.substring(4).trim().split("\\s+")[0];
+            } else if (line.startsWith("Gid:")) {
+                gid = line.substring(4).trim().split("\\s+")[0];
+            }
+        }
+        if (uid == null || gid == null) {
+            throw new IOException("no ids for the forked child " + host);
+        }
+        Files.writeString(proc.resolve("uid_map"), uid + " " + own + " 1");
+        Files.writeString(proc.resolve("gid_map"), gid + " " + own + " 1");
+        write(channel, "m");
     }
 
     @Override
@@ -128,6 +254,10 @@ final class UnixForkServer implements ForkServer {
     @Override
     public void close() {
         alive = false;
+        Spare left = spare.getAndSet(null);
+        if (left != null) {
+            left.discard();
+        }
         try {
             control.close();
         } catch (IOException e) {
@@ -161,7 +291,8 @@ final class UnixForkServer implements ForkServer {
     private long hostPidOf(int childPid) throws IOException {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(serverHostPid), "task"))) {
             for (Path task : tasks) {
-                for (String child : Files.readString(task.resolve("children")).trim().split("\\s+")) {
+                // The newest child is listed last: looked at first, a server with many children costs one read.
+                for (String child : List.of(Files.readString(task.resolve("children")).trim().split("\\s+")).reversed()) {
                     if (!child.isEmpty() && innermostPid(Long.parseLong(child)) == childPid) {
                         return Long.parseLong(child);
                     }
@@ -211,11 +342,10 @@ final class UnixForkServer implements ForkServer {
         throw new IOException("the fork server sent an overlong line");
     }
 
-    static String json(Request request) {
-        StringBuilder out = new StringBuilder(4096).append("{\"tmpBytes\":")
-                .append(request.tmpSizeMb() * 1024L * 1024L).append(",\"env\":{");
+    static String json(Map<String, String> environment) {
+        StringBuilder out = new StringBuilder(4096).append('{');
         boolean first = true;
-        for (var e : new TreeMap<>(request.environment()).entrySet()) {
+        for (var e : new TreeMap<>(environment).entrySet()) {
             if (!first) {
                 out.append(',');
             }
@@ -223,7 +353,7 @@ final class UnixForkServer implements ForkServer {
             quote(out, e.getKey()).append(':');
             quote(out, e.getValue());
         }
-        return out.append("}}").toString();
+        return out.append('}').toString();
     }
 
     private static StringBuilder quote(StringBuilder out, String s) {

@@ -8,14 +8,31 @@ Protocol, on a unix socket at <directory>/control.sock that the platform reaches
 /proc/<pid>/root (text lines, UTF-8):
   control connection: platform "control\\n" -> server "ready <pid> <userns 0|1>\\n"; then the server writes
       "exit <pid> <code|-> <signal|->\\n" for each child that ends. The server exits when it closes.
-  fork connection:    platform "fork <json>\\n" with {"env": {...}, "tmpBytes": N}; the child writes
-      "<pid>\\n", the platform moves it into its cgroup and writes "g"; from then on the connection is the
-      child's standard output and error.
+  fork connection:    platform "fork <json>\\n" with {"tmpBytes": N}; the child writes "<pid>\\n", the
+      platform moves it into its cgroup and writes "g"; the child makes its namespaces and waits (a spare,
+      ready ahead of demand) until the platform writes "env <json>\\n" with the environment's variables, or
+      closes the connection (the spare was not needed: it exits). The child then runs the caller's
+      connect(environment) (its Runtime API connection), writes "port <its local port, or 0>\\n", and from
+      then on the connection is its standard output and error. The port lets the platform know that
+      connection as the child's without searching /proc (whose TCP tables cost milliseconds to read).
 Pids are the sandbox's own (its pid namespace).
+
+Children of a runtime's fork server (Hearth's stem cells; one server starts environments of many functions)
+ask for more in the fork request: {"code": true}. Such a child does not map its own ids: once it has made
+its namespaces it writes "u", the platform (root on the host) maps the child's uid and gid to host ids of
+its own and writes "m", and the child takes them on, so that no two children can read each other's /proc
+entries (/proc/<pid>/root, environ) or signal each other. It keeps its capabilities (in its own user
+namespace) until the platform writes "code <slot>\n": the server's /var/task holds a directory per child
+being started, <slot>/task and <slot>/opt, which the child binds read-only onto /var/task and /opt (the
+second bind covers every other slot), then drops every capability and answers "mounted\n" (or
+"error <reason>\n" and exits); then comes "env <json>\n" as above.
 
 In the child, before it returns to the caller: its own user and mount namespaces with a private tmpfs on
 /tmp (holding a copy of what the server's /tmp held, this directory aside), every capability dropped,
 fds 1 and 2 on the connection, and the request's environment in place of the server's.
+
+The server freezes its heap before serving (gc.freeze): a child's collections then never walk, and so
+never copy, the pages it shares with the server.
 """
 
 import ctypes
@@ -52,22 +69,30 @@ def _check(result, what):
         raise OSError(err, "%s: %s" % (what, os.strerror(err)))
 
 
-def _own_namespaces():
-    """A user namespace mapping our own uid/gid to themselves, and a mount namespace it owns."""
+def _own_namespaces(conn=None):
+    """A user namespace mapping our own uid/gid to themselves, and a mount namespace it owns. With {conn},
+    the platform writes the maps (to host ids of this child's own) and the child takes its ids on again."""
     uid, gid = os.getuid(), os.getgid()
     _check(_libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS), "unshare")
     with open("/proc/self/setgroups", "w") as f:
         f.write("deny")
+    if conn is not None:
+        conn.sendall(b"u")
+        if conn.recv(1) != b"m":
+            raise OSError("the platform did not map this environment's ids")
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+        return
     with open("/proc/self/uid_map", "w") as f:
         f.write("%d %d 1" % (uid, uid))
     with open("/proc/self/gid_map", "w") as f:
         f.write("%d %d 1" % (gid, gid))
 
 
-def _private_tmp(tmp_bytes, skip):
+def _private_tmp(tmp_bytes, skip, conn=None):
     old = os.open("/tmp", os.O_RDONLY | os.O_DIRECTORY)
     try:
-        _own_namespaces()
+        _own_namespaces(conn)
         # Nothing mounted here may reach the server's namespace (it cannot anyway from a less privileged
         # one, but private says so outright).
         _check(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "mount --make-rprivate /")
@@ -86,6 +111,26 @@ def _private_tmp(tmp_bytes, skip):
                     shutil.copy2(path, "/tmp/" + name, follow_symlinks=False)
     finally:
         os.close(old)
+
+
+_MS_RDONLY = 1
+_MS_REMOUNT = 32
+_MS_BIND = 4096
+_ST_RDONLY = 1
+
+
+def _show_code(slot):
+    """Binds the slot's code and layers read-only onto /var/task and /opt; the second bind hides the slots."""
+    if not slot or not all(c.isalnum() or c == "-" for c in slot):
+        raise ValueError("bad slot name %r" % slot)
+    base = "/var/task/" + slot
+    for source, target in ((base + "/opt", "/opt"), (base + "/task", "/var/task")):
+        _check(_libc.mount(source.encode(), target.encode(), None, _MS_BIND, None), "bind " + target)
+        # The bind keeps the read-only flag of the server's /var/task; said again in case it did not.
+        _libc.mount(None, target.encode(), None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV, None)
+        if not os.statvfs(target).f_flag & _ST_RDONLY:
+            raise OSError("%s is not read-only" % target)
+    os.chdir("/var/task")
 
 
 def _drop_capabilities():
@@ -134,13 +179,17 @@ class ForkServer(object):
         self._userns = _probe_userns()
         self._control = None
 
-    def serve(self):
-        """Forks a child per request and reports their exits; in a child, returns its environment."""
+    def serve(self, connect=None):
+        """Forks a child per request and reports their exits. Returns only in a child, with its environment
+        and what connect(environment) returned there (a socket, or None)."""
         wake_r, wake_w = socket.socketpair()
         wake_r.setblocking(False)
         wake_w.setblocking(False)
         signal.set_wakeup_fd(wake_w.fileno())
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        import gc
+        gc.collect()
+        gc.freeze()
         while True:
             watched = [self._listener, wake_r] + ([self._control] if self._control is not None else [])
             readable, _, _ = select.select(watched, [], [])
@@ -175,7 +224,7 @@ class ForkServer(object):
                         for own in (wake_r, wake_w, self._listener, self._control):
                             if own is not None:
                                 own.close()
-                        return self._become_child(conn, request)
+                        return self._become_child(conn, request, connect)
                     conn.close()
                 else:
                     conn.close()
@@ -196,23 +245,43 @@ class ForkServer(object):
                 except OSError:
                     os._exit(0)
 
-    def _become_child(self, conn, request):
+    def _become_child(self, conn, request, connect):
         conn.sendall(b"%d\n" % os.getpid())
         if conn.recv(1) != b"g":
             os._exit(70)  # the platform could not place this child in its cgroup
         fd = conn.fileno()
+        code = bool(request.get("code"))
         try:
             if self._userns:
-                _private_tmp(int(request.get("tmpBytes", 512 * 1024 * 1024)), os.path.basename(self._directory))
-                _drop_capabilities()
+                _private_tmp(int(request.get("tmpBytes", 512 * 1024 * 1024)), os.path.basename(self._directory),
+                             conn if code else None)
+                if not code:
+                    _drop_capabilities()
         except Exception as e:
             os.write(fd, ("Hearth could not give this environment a private /tmp: %s\n" % e).encode())
             os._exit(71)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        conn.close()
-        environment = request.get("env", {})
+        line = _read_line(conn)
+        if code:
+            try:
+                if line is not None and line.startswith(b"code "):
+                    _show_code(line[5:].decode("utf-8"))
+                _drop_capabilities()
+            except Exception as e:
+                conn.sendall(("error %s\n" % e).encode())
+                os._exit(72)
+            if line is not None and line.startswith(b"code "):
+                conn.sendall(b"mounted\n")
+                line = _read_line(conn)
+        if line is None or not line.startswith(b"env "):
+            os._exit(0)  # a spare the platform did not need
+        environment = json.loads(line[4:].decode("utf-8"))
         os.environ.clear()
         os.environ.update(environment)
         time.tzset()
-        return environment
+        sock = connect(environment) if connect is not None else None
+        port = sock.getsockname()[1] if sock is not None else 0
+        conn.sendall(b"port %d\n" % port)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        conn.close()
+        return environment, sock

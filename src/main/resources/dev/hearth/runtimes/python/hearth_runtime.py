@@ -863,6 +863,26 @@ def _become_function():
     os.chdir(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
 
 
+def _become_forked_function():
+    """As a runtime's fork server (a stem cell that starts environments of many functions, HEARTH_FORK_CELL=1):
+    serves forks (hearth_fork) and returns only in a child, whose code the platform has bound at /var/task and
+    /opt and whose environment is the function's; then goes on as _become_function's cell does."""
+    before = set(sys.modules)
+    import hearth_fork
+    added = {k: v for k, v in os.environ.items() if k not in ("HEARTH_STEM_CELL", "HEARTH_FORK_CELL")}
+    environment, _ = hearth_fork.ForkServer().serve()  # (environment, what connect returned: nothing here)
+    # The fork machinery's modules are not the function's: a fresh start has not imported them.
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+    for k, v in added.items():
+        if k not in environment:
+            os.environ[k] = v
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.chdir(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
+
+
 def connect(address):
     """A TCP connection to the Runtime API at host:port, with Nagle off."""
     host, sep, port = address.rpartition(":")
@@ -922,10 +942,10 @@ def _snap_start(client, fork_server):
         sys.exit(64)
     if fork_server is not None:
         client.restore_next()  # the template's endpoint: "snapshot taken", it now serves forks
-        fork_server.serve()
+        _, early = fork_server.serve(lambda environment: connect_ahead())
         _configure()
         client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
-        client.adopt(connect_ahead())
+        client.adopt(early)
     client.restore_next()
     try:
         for func, args, kwargs in snapshot_restore_py.get_after_restore():
@@ -945,7 +965,10 @@ def main(early=None, stem_cell=False):
     # Set by the platform for a SnapStart template only; the function never sees it.
     fork_server = os.environ.pop("HEARTH_SNAPSHOT_FORK", None) == "1"
     if stem_cell:
-        _become_function()
+        if os.environ.get("HEARTH_FORK_CELL") == "1":
+            _become_forked_function()
+        else:
+            _become_function()
         early = connect_ahead()
     _configure()
     sys.stdout = _Unbuffered(sys.stdout)
