@@ -19,10 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +37,10 @@ import java.util.concurrent.ExecutorService;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Response header names the API sets on every answer, encoded once. */
+    private static final CharSequence REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-amzn-RequestId");
+    private static final CharSequence DATE = io.vertx.core.http.HttpHeaders.createOptimized("Date");
+    private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.createOptimized("Content-Type");
 
     private final Vertx vertx;
     private final RouteTable routes;
@@ -124,26 +126,16 @@ public final class HttpApi implements AutoCloseable {
         if ("100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
             request.response().writeContinue();
         }
-        Buffer body = Buffer.buffer();
-        boolean[] overflow = {false};
-        request.handler(chunk -> {
-            if (overflow[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > route.maxBodyBytes()) {
-                overflow[0] = true;
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
+        BodyReader body = new BodyReader(route.maxBodyBytes());
+        request.handler(body);
         request.exceptionHandler(e -> LOG.debug("request {} failed while reading: {}", requestId, e.toString()));
         request.endHandler(v -> {
-            if (overflow[0]) {
+            if (body.overflow()) {
                 respond(request, requestId, ErrorResponses.of(tooLarge(route)));
                 return;
             }
             ApiRequest apiRequest = new ApiRequest(requestId, request.method().name(), request.path(), found.params(),
-                    query(request), headers(request.headers()), body.getBytes());
+                    query(request), new RequestHeaders(request.headers()), body.bytes());
             dispatch(request, route, apiRequest);
         });
     }
@@ -228,12 +220,14 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         out.setStatusCode(response.status());
-        out.putHeader("x-amzn-RequestId", requestId);
-        out.putHeader("Date", HttpDate.now());
+        MultiMap headers = out.headers();
+        headers.set(REQUEST_ID, requestId);
+        headers.set(DATE, HttpDate.now());
         if (response.body().length > 0 || response.status() != 204) {
-            out.putHeader("Content-Type", response.contentType());
+            headers.set(CONTENT_TYPE, response.contentType());
         }
-        response.headers().forEach(out::putHeader);
+        response.headers().forEach(headers::set);
+        // Headers and body leave in one write: end() with the whole body encodes them into one buffer.
         out.end(Buffer.buffer(response.body()));
     }
 
@@ -245,14 +239,6 @@ public final class HttpApi implements AutoCloseable {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : request.params()) {
             out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-        }
-        return out;
-    }
-
-    private static Map<String, String> headers(MultiMap headers) {
-        Map<String, String> out = HashMap.newHashMap(headers.size());
-        for (Map.Entry<String, String> e : headers) {
-            out.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
         }
         return out;
     }

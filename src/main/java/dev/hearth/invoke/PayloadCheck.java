@@ -11,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Checks that an invoke payload is JSON, as AWS's front end does, and words failures with the same
- * Jackson parser messages AWS shows (source location disabled). Streams the tokens without building a
- * tree, so the cost is one pass over the bytes. Thread-safe. Shared by the synchronous path and the
- * async queue's acceptance check.
+ * Jackson parser messages AWS shows (source location disabled). A plain scan ({@link JsonScan}) accepts
+ * the usual payload (strict JSON, ASCII) without creating a parser; the rest is streamed through
+ * Jackson's tokens without building a tree. Either way the cost is one pass over the bytes.
+ * Thread-safe. Shared by the synchronous path and the async queue's acceptance check.
  */
 public final class PayloadCheck {
 
@@ -31,6 +32,10 @@ public final class PayloadCheck {
     public static byte[] checked(byte[] payload) {
         if (payload.length == 0) {
             return EMPTY_OBJECT;
+        }
+        if (JsonScan.certainlyValid(payload)) {
+            // The usual case, without a parser object per invoke; Jackson still decides everything else.
+            return payload;
         }
         try (JsonParser parser = JSON.createParser(payload)) {
             while (parser.nextToken() != null) {
