@@ -84,6 +84,13 @@ class SnapStartInvokeTest {
                     return len(hog)
                 if op == "sleep":
                     time.sleep(event["s"])
+                if op == "restore":
+                    import urllib.request, urllib.error
+                    url = "http://%s/2018-06-01/runtime/restore/next" % os.environ["AWS_LAMBDA_RUNTIME_API"]
+                    try:
+                        return urllib.request.urlopen(url).status
+                    except urllib.error.HTTPError as e:
+                        return [e.code, e.read().decode()]
                 tmp = sorted(os.listdir("/tmp"))
                 open("/tmp/mine-%d" % os.getpid(), "w").close()
                 return {"init": INIT_ID, "order": ORDER, "pid": os.getpid(), "env": dict(os.environ), "tmp": tmp,
@@ -187,6 +194,11 @@ class SnapStartInvokeTest {
     void latest_isUnaffected_byTheSnapStartSetting() {
         String fn = published("py-snap-latest", 256, Map.of());
         InvokeResponse latest = invoke(fn, "$LATEST", "{}");
+        // Outside SnapStart (and once restored) restore/next is not a transition the runtime may make.
+        assertThat(E2e.text(invoke(fn, "$LATEST", "{\"op\":\"restore\"}"))).contains("403")
+                .contains("InvalidStateTransition");
+        assertThat(E2e.text(invoke(fn, "1", "{\"op\":\"restore\"}"))).contains("403")
+                .contains("InvalidStateTransition");
         JsonNode body = json(latest);
         assertThat(body.get("env").get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("on-demand");
         assertThat(body.get("order")).hasToString("[]");
