@@ -72,10 +72,16 @@ public final class InvokeRoutes {
     }
 
     private static ApiResponse response(InvocationResult result) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("X-Amz-Executed-Version", result.executedVersion());
-        result.functionError().ifPresent(e -> headers.put("X-Amz-Function-Error", e));
-        result.logResult().ifPresent(l -> headers.put("X-Amz-Log-Result", l));
+        Map<String, String> headers;
+        if (result.functionError().isEmpty() && result.logResult().isEmpty()) {
+            // The usual warm answer: one header, no map to grow.
+            headers = Map.of("X-Amz-Executed-Version", result.executedVersion());
+        } else {
+            headers = new HashMap<>();
+            headers.put("X-Amz-Executed-Version", result.executedVersion());
+            result.functionError().ifPresent(e -> headers.put("X-Amz-Function-Error", e));
+            result.logResult().ifPresent(l -> headers.put("X-Amz-Log-Result", l));
+        }
         return new ApiResponse(result.status(), headers, result.payload(), result.contentType());
     }
 

@@ -64,7 +64,75 @@ public final class RouteTable {
      * that matched.
      */
     public Match match(String method, String rawPath) {
-        List<String> segments = decode(split(rawPath));
+        if (rawPath.indexOf('%') >= 0 || rawPath.indexOf('+') >= 0) {
+            return matchDecoded(method, decode(split(rawPath)));
+        }
+        // The usual path has nothing to decode: its segments are compared where they lie in the string,
+        // and only the matching route's parameters are cut out of it.
+        int from = rawPath.startsWith("/") ? 1 : 0;
+        int to = rawPath.length();
+        if (to > from && rawPath.charAt(to - 1) == '/') {
+            to--;
+        }
+        int count = 0;
+        if (to > from) {
+            count = 1;
+            for (int i = from; i < to; i++) {
+                if (rawPath.charAt(i) == '/') {
+                    count++;
+                }
+            }
+        }
+        // starts[k] is where segment k begins; starts[count] is one past the end of the last one.
+        int[] starts = new int[count + 1];
+        int k = 0;
+        starts[0] = from;
+        for (int i = from; i < to && k < count; i++) {
+            if (rawPath.charAt(i) == '/') {
+                starts[++k] = i + 1;
+            }
+        }
+        starts[count] = to + 1;
+        boolean pathKnown = false;
+        for (Template template : templates) {
+            if (fits(template, rawPath, starts, count)) {
+                if (template.route().method().equals(method)) {
+                    return new Match.Found(template.route(), params(template, rawPath, starts));
+                }
+                pathKnown = true;
+            }
+        }
+        return pathKnown ? new Match.WrongMethod() : new Match.NotFound();
+    }
+
+    private static boolean fits(Template template, String path, int[] starts, int count) {
+        String[] mine = template.segments();
+        if (mine.length != count) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            int start = starts[i];
+            int length = starts[i + 1] - 1 - start;
+            if (template.param()[i]
+                    ? length == 0
+                    : length != mine[i].length() || !path.regionMatches(start, mine[i], 0, length)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> params(Template template, String path, int[] starts) {
+        Map<String, String> params = new HashMap<>(4);
+        for (int i = 0; i < template.segments().length; i++) {
+            if (template.param()[i]) {
+                params.put(template.segments()[i], path.substring(starts[i], starts[i + 1] - 1));
+            }
+        }
+        return params;
+    }
+
+    private Match matchDecoded(String method, List<String> segments) {
         boolean pathKnown = false;
         for (Template template : templates) {
             if (fits(template, segments)) {
