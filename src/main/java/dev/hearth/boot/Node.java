@@ -149,6 +149,7 @@ public final class Node implements AutoCloseable {
                 environmentBudgetMb, config.concurrency().scaleUpPerTenSeconds()));
         registry.directory().addListener((name, version, now) ->
                 pool.retire(name, version, now.map(InvocationRouter::poolKey)));
+        snapshots.countMemoryIn(pool::holdMemory);
         ConcurrencyRegistry concurrency = ConcurrencyRegistry.create(Stores.concurrency(db), registry.directory(), arns,
                 config.concurrency().accountLimit(), clock);
         InvocationRouter router = InvocationRouter.create(registry.directory(), pool, code, arns, clock, concurrency);

@@ -42,6 +42,7 @@ final class SnapshotTemplates implements Snapshots {
     private volatile boolean forkable = true;
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile boolean closed;
+    private volatile java.util.function.LongConsumer budget = mb -> { };
 
     SnapshotTemplates(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs, Clock clock,
                       EnvironmentSettings settings) {
@@ -103,6 +104,11 @@ final class SnapshotTemplates implements Snapshots {
     }
 
     @Override
+    public void countMemoryIn(java.util.function.LongConsumer memoryBudget) {
+        this.budget = memoryBudget;
+    }
+
+    @Override
     public void discard(String functionArn, String version) {
         SnapshotTemplate template = templates.remove(key(functionArn, version));
         if (template != null) {
@@ -137,6 +143,10 @@ final class SnapshotTemplates implements Snapshots {
     private SnapshotTemplate start(EnvironmentSpec spec) {
         SnapshotTemplate template = new SnapshotTemplate(spec, vertx, launcher, runtimes, logs, clock, settings,
                 initTimeout(spec));
+        // Counted as one environment of the version's size from its start until it has stopped.
+        java.util.function.LongConsumer counted = budget;
+        counted.accept(spec.memoryMb());
+        template.stopped().whenComplete((v, e) -> counted.accept(-spec.memoryMb()));
         template.begin();
         return template;
     }

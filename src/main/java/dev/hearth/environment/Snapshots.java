@@ -40,6 +40,12 @@ public interface Snapshots extends AutoCloseable {
      */
     CompletableFuture<Optional<Failure>> prepare(EnvironmentSpec spec);
 
+    /**
+     * Where each template's memory is counted while it lives: {@code +MemorySize} when it starts and
+     * {@code -MemorySize} once it has ended (the pool's budget, bound after the pool exists).
+     */
+    void countMemoryIn(java.util.function.LongConsumer budget);
+
     /** Ends the snapshot of a version (deleted): its template process is killed. */
     void discard(String functionArn, String version);
 

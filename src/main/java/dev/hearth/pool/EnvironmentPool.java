@@ -48,6 +48,14 @@ public interface EnvironmentPool extends AutoCloseable {
     /** MemorySize of the environments now live or starting, as counted against the budget. */
     long memoryInUseMb();
 
+    /**
+     * Counts memory held outside the pool's environments (SnapStart templates, one MemorySize each) in the
+     * budget: positive when taken, negative when given back. Not admission-checked: it only leaves less
+     * room for new environments.
+     */
+    default void holdMemory(long deltaMb) {
+    }
+
     /** Returns a leased environment whose invocation is over; a stopped one is dropped. */
     void release(Lease lease);
 

@@ -285,6 +285,11 @@ final class WarmPool implements EnvironmentPool {
     }
 
     @Override
+    public void holdMemory(long deltaMb) {
+        memoryInUseMb.addAndGet(deltaMb);
+    }
+
+    @Override
     public long memoryInUseMb() {
         return memoryInUseMb.get();
     }
