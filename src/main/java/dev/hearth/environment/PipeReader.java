@@ -1,6 +1,7 @@
 package dev.hearth.environment;
 
 import dev.hearth.os.OutputPipe;
+import io.vertx.core.Context;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,15 @@ final class PipeReader {
     /** One read's worth; shared by every reader of the same event-loop thread (drains never nest). */
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
 
+    /**
+     * Most bytes one drain reads before it lets the event loop do other work: a background thread printing
+     * without pause must not hold the loop. It exceeds a pipe's capacity (64 KiB by default, 1 MiB at
+     * most), so a settling drain still takes everything written before the runtime posted its result.
+     */
+    static final int DRAIN_BUDGET_BYTES = 2 * 1024 * 1024;
+
     private final OutputPipe pipe;
+    private final Context context;
     private final Consumer<List<String>> lines;
     private final Runnable ended;
     private final LineSplitter splitter = new LineSplitter();
@@ -31,8 +40,9 @@ final class PipeReader {
      * @param lines gets each batch of lines, on the context
      * @param ended runs once on the context when the pipe has ended (every writer closed it)
      */
-    PipeReader(OutputPipe pipe, Consumer<List<String>> lines, Runnable ended) {
+    PipeReader(OutputPipe pipe, Context context, Consumer<List<String>> lines, Runnable ended) {
         this.pipe = pipe;
+        this.context = context;
         this.lines = lines;
         this.ended = ended;
     }
@@ -42,7 +52,7 @@ final class PipeReader {
      * (it will read this output too). The flag is cleared before the drain reads, so output arriving
      * during a drain queues another one rather than being missed.
      */
-    void readable(io.vertx.core.Context context) {
+    void readable() {
         if (hopQueued.compareAndSet(false, true)) {
             context.runOnContext(v -> {
                 hopQueued.set(false);
@@ -62,12 +72,19 @@ final class PipeReader {
         }
         byte[] buffer = BUFFER.get();
         List<String> batch = null;
+        int budget = DRAIN_BUDGET_BYTES;
         int n;
         while ((n = pipe.read(buffer)) > 0) {
             if (batch == null) {
                 batch = new ArrayList<>(4);
             }
             splitter.split(buffer, n, batch);
+            budget -= n;
+            if (budget <= 0) {
+                // More may be waiting, and no new edge will say so: come back after other work.
+                readable();
+                break;
+            }
         }
         if (n < 0 || settle) {
             if (splitter.hasRest()) {

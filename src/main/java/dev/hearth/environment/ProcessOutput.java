@@ -78,11 +78,11 @@ final class ProcessOutput {
 
     private void watch(OutputPipes pipes) {
         for (dev.hearth.os.OutputPipe pipe : List.of(pipes.stdout(), pipes.stderr())) {
-            PipeReader reader = new PipeReader(pipe, lines, this::streamEnded);
+            PipeReader reader = new PipeReader(pipe, context, lines, this::streamEnded);
             readers.add(reader);
             open++;
             try {
-                pipe.watch(() -> reader.readable(context));
+                pipe.watch(reader::readable);
             } catch (java.io.IOException e) {
                 // The poller is closed: the node is going down and nothing will read this pipe.
                 reader.abandon();

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * event loop, so the fields marked "context only" need no locks. Public methods may be called from any
  * thread: they read the volatile {@link #state}, claim the single invocation slot with a CAS, and hop to
  * the context. Blocking work — {@code runtimes.launch}, the sandbox launch and kills — runs on the
- * settings' virtual-thread executor, and so does reading the process's output ({@link ProcessOutput}).
+ * settings' virtual-thread executor; the process's output is read on the context ({@link ProcessOutput}).
  * Futures are completed on the context.
  *
  * <p>Longer than most classes because it is where the runtime's calls, the process's exit and the

@@ -18,7 +18,8 @@
  * links the function's code into it, gives it the function's limits and environment, and the bootstrap
  * imports the handler then (init code still runs in every new environment). The pool sees no difference.
  *
- * <p>Everything runs on the environment's event-loop context; process launch, kills and reading the
- * process's output run on virtual threads.
+ * <p>Everything runs on the environment's event-loop context; process launch and kills run on virtual
+ * threads. The process's output is read on the context when the node's one poller thread reports it
+ * ({@code ProcessOutput}; blocking reader threads only where native pipes are unavailable).
  */
 package dev.hearth.environment;

@@ -85,6 +85,9 @@ public final class Linux {
             if (r < 0) {
                 return Optional.of("pipe2 failed: errno " + -r);
             }
+            // Also links the calls an event loop makes on every drain, so that the first drain does not pay it.
+            Syscalls.setNonBlocking(fds[0]);
+            Syscalls.readNow(fds[0], new byte[1], 0, 1);
             Syscalls.close(fds[0]);
             Syscalls.close(fds[1]);
             int epfd = Syscalls.epollCreate();

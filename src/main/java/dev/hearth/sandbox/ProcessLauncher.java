@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,7 +39,8 @@ final class ProcessLauncher implements SandboxLauncher {
     private final Isolation isolation;
     private final int cores;
     private final Duration initBoost;
-    private final Optional<Poller> poller;
+    /** Decided in the background: binding the C library costs a few hundred ms that node start-up need not wait for. */
+    private final CompletableFuture<Optional<Poller>> poller;
     private final Spawner spawner;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hearth-sandbox-cpu-settler");
@@ -55,14 +57,19 @@ final class ProcessLauncher implements SandboxLauncher {
 
     /** @param initBoost how long a new sandbox may use the whole machine's CPU ({@link ResourceLimits}) */
     ProcessLauncher(CommandPlan plan, Cgroups cgroups, Isolation isolation, int cores, Duration initBoost) {
-        this(plan, cgroups, isolation, cores, initBoost, Linux.nativeProcesses());
+        this(plan, cgroups, isolation, cores, initBoost, Linux::nativeProcesses);
     }
 
-    /** @param nativeProcesses whether to spawn natively (only where {@link Linux#nativeProcesses} says yes) */
+    /**
+     * @param nativeProcesses whether to spawn natively (only where {@link Linux#nativeProcesses} says yes);
+     *                        asked once, on a virtual thread, before the first launch
+     */
     ProcessLauncher(CommandPlan plan, Cgroups cgroups, Isolation isolation, int cores, Duration initBoost,
-                    boolean nativeProcesses) {
-        this.poller = nativeProcesses ? startPoller() : Optional.empty();
-        this.spawner = new Spawner(poller);
+                    BooleanSupplier nativeProcesses) {
+        this.poller = CompletableFuture.supplyAsync(
+                () -> nativeProcesses.getAsBoolean() ? startPoller() : Optional.<Poller>empty(),
+                Thread::startVirtualThread);
+        this.spawner = new Spawner(poller::join);
         this.initBoost = initBoost;
         this.plan = plan;
         this.cgroups = cgroups;
@@ -86,7 +93,7 @@ final class ProcessLauncher implements SandboxLauncher {
 
     /** Whether sandboxes are spawned natively and watched by the poller (not the JDK's processes). */
     boolean nativeProcesses() {
-        return poller.isPresent();
+        return poller.join().isPresent();
     }
 
     @Override
@@ -189,7 +196,7 @@ final class ProcessLauncher implements SandboxLauncher {
         live.forEach(ProcessSandbox::close);
         cgroups.close();
         spawner.close();
-        poller.ifPresent(Poller::close);
+        poller.join().ifPresent(Poller::close);
         timer.shutdownNow();
         shutdownHook.ifPresent(hook -> {
             try {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,9 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Spawner implements AutoCloseable {
 
     private final ExecutorService threads;
-    private final Optional<Poller> poller;
+    private final Supplier<Optional<Poller>> poller;
 
-    Spawner(Optional<Poller> poller) {
+    /** @param poller the launcher's poller, if any; asked on each start (it may still be being set up) */
+    Spawner(Supplier<Optional<Poller>> poller) {
         this.poller = poller;
         AtomicInteger n = new AtomicInteger();
         // A fixed pool's threads never time out; several so that a burst of cold starts is not serialised.
@@ -51,9 +53,12 @@ final class Spawner implements AutoCloseable {
      * file, or inherited); standard output and error are always pipes of their own.
      */
     TopProcess start(ProcessBuilder builder) throws IOException {
-        Future<TopProcess> started = threads.submit(() -> poller.isPresent()
-                ? new NativeTopProcess(ChildProcess.spawn(request(builder), poller.get()))
-                : new JdkTopProcess(builder.start()));
+        Future<TopProcess> started = threads.submit(() -> {
+            Optional<Poller> watcher = poller.get();
+            return watcher.isPresent()
+                    ? new NativeTopProcess(ChildProcess.spawn(request(builder), watcher.get()))
+                    : new JdkTopProcess(builder.start());
+        });
         try {
             return started.get();
         } catch (ExecutionException e) {

@@ -118,6 +118,18 @@ class ProcessOutputTest {
         }
     }
 
+    @Test
+    void aFloodLargerThanOneDrain_isReadInSlices_withNothingLost() throws Exception {
+        int lineCount = PipeReader.DRAIN_BUDGET_BYTES * 2 / 1000;
+        try (ChildProcess child = sh("head -c " + lineCount * 999 + " /dev/zero | tr '\\0' x | fold -w 999")) {
+            read(child);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> ends.size() == 2);
+
+            assertThat(lines).hasSize(lineCount).allMatch(line -> line.length() == 999);
+        }
+    }
+
     /** The smallest sandbox around a native child: what ProcessOutput asks of one. */
     private record PipeSandbox(ChildProcess child) implements Sandbox {
         public String id() {

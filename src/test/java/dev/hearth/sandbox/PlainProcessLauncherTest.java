@@ -37,7 +37,7 @@ class PlainProcessLauncherTest {
         Path empty = Runs.emptyDir(data, "empty");
         launcher = new ProcessLauncher(new PlainCommand(HostProbe.which("setpriv"), empty), cgroups,
                 new Isolation(false, cgroups.version(), -1, cgroups.advice()), Runtime.getRuntime().availableProcessors(),
-                initBoost, nativeProcesses());
+                initBoost, this::nativeProcesses);
         return launcher;
     }
 
