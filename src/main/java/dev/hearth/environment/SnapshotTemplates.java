@@ -56,6 +56,10 @@ final class SnapshotTemplates implements Snapshots {
 
     @Override
     public CompletableFuture<Optional<Failure>> prepare(EnvironmentSpec spec) {
+        if (forkable && !launcher.isolation().bubblewrap()) {
+            refuseForks("functions run as plain processes on this machine (no bubblewrap), so environments"
+                    + " cannot be forked with a pid namespace and /tmp of their own");
+        }
         if (!forkable || closed) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
@@ -64,7 +68,9 @@ final class SnapshotTemplates implements Snapshots {
         return template.ready().handle((server, error) -> {
             if (error == null) {
                 if (!server.privateTmp()) {
-                    refuseForks(template);
+                    refuseForks("this machine does not let a sandbox create user namespaces, so environments"
+                            + " forked from a snapshot could not get a private /tmp");
+                    template.shutdown();
                 }
                 return Optional.<Failure>empty();
             }
@@ -151,17 +157,16 @@ final class SnapshotTemplates implements Snapshots {
         return template;
     }
 
-    private void refuseForks(SnapshotTemplate template) {
+    /** From now on SnapStart versions start as ordinary cold starts; said once, in the node's log. */
+    private void refuseForks(String why) {
         forkable = false;
         if (warned.compareAndSet(false, true)) {
-            LOG.warn("SnapStart: this machine does not let a sandbox create user namespaces, so environments forked"
-                    + " from a snapshot could not get a private /tmp; SnapStart versions start as ordinary cold starts"
-                    + " (initialization type snap-start, before-snapshot and after-restore hooks in every environment)");
+            LOG.warn("SnapStart: {}; SnapStart versions start as ordinary cold starts (initialization type"
+                    + " snap-start, before-snapshot and after-restore hooks in every environment)", why);
         }
         List<SnapshotTemplate> all = List.copyOf(templates.values());
         templates.clear();
         all.forEach(SnapshotTemplate::shutdown);
-        template.shutdown();
     }
 
     private static String key(String functionArn, String version) {

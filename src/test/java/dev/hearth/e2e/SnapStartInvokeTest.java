@@ -275,6 +275,54 @@ class SnapStartInvokeTest {
         assertThat(reportLine(tail(after), requestId(after))).contains("Restore Duration").doesNotContain("Init Duration");
     }
 
+    /**
+     * Where environments cannot be forked (here: a launcher that offers no fork server and says it has no
+     * bubblewrap), a SnapStart version is Active at once and every environment is an ordinary cold start of
+     * type snap-start that runs both kinds of hooks itself.
+     */
+    @Test
+    void withoutForks_aSnapStartVersion_startsOrdinarily_andEachEnvironmentRunsBothHooks() {
+        Path dir = E2e.tempDataDir("hearth-e2e-snapstart-plain");
+        try (dev.hearth.boot.Node plain = dev.hearth.boot.Node.start(
+                dev.hearth.config.HearthConfig.defaults(dir).withPort(0), java.time.Clock.systemUTC(),
+                dev.hearth.core.Ids.random(), NoForks::new)) {
+            LambdaClient other = E2e.client(plain.endpoint());
+            String fn = unique("py-snap-plain");
+            E2e.create(other, fn, "python3.12", "app.handler", E2e.zip(Map.of("app.py", APP)), b -> b.timeout(10)
+                    .snapStart(s -> s.applyOn(SnapStartApplyOn.PUBLISHED_VERSIONS)));
+            other.publishVersion(b -> b.functionName(fn));
+            await().atMost(WAIT).until(() -> other.getFunctionConfiguration(b -> b.functionName(fn).qualifier("1"))
+                    .state() == State.ACTIVE);
+            InvokeResponse first = other.invoke(b -> b.functionName(fn).qualifier("1").logType(LogType.TAIL)
+                    .payload(SdkBytes.fromUtf8String("{}")));
+            JsonNode body = json(first);
+            assertThat(body.get("order")).hasToString("[\"b2!\",\"b1\",\"a1\",\"a2\"]");
+            assertThat(body.get("env").get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("snap-start");
+            assertThat(reportLine(tail(first), requestId(first))).contains("Init Duration").doesNotContain("Restore");
+        } finally {
+            E2e.deleteTree(dir);
+        }
+    }
+
+    /** The node's real launcher, minus fork servers, reporting no bubblewrap. */
+    private record NoForks(dev.hearth.sandbox.SandboxLauncher real) implements dev.hearth.sandbox.SandboxLauncher {
+        @Override
+        public dev.hearth.sandbox.Sandbox launch(dev.hearth.sandbox.SandboxSpec spec) throws IOException {
+            return real.launch(spec);
+        }
+
+        @Override
+        public dev.hearth.sandbox.Isolation isolation() {
+            dev.hearth.sandbox.Isolation i = real.isolation();
+            return new dev.hearth.sandbox.Isolation(false, i.cgroups(), i.unprivilegedUid(), i.advice());
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
     private static List<String> list(Path dir) {
         try (var entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();
