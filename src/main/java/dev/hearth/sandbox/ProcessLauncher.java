@@ -129,14 +129,24 @@ final class ProcessLauncher implements SandboxLauncher {
         if (!isolation.bubblewrap()) {
             return Optional.empty();
         }
-        return Optional.of(UnixForkServer.attach(sandbox, (id, memoryMb, pidLimit) -> {
-            if (closed) {
-                throw new IOException("sandbox launcher is closed");
+        return Optional.of(UnixForkServer.attach(sandbox, new UnixForkServer.ChildCgroups() {
+            @Override
+            public Optional<Cgroup> create(String id, int memoryMb, int pidLimit) throws IOException {
+                if (closed) {
+                    throw new IOException("sandbox launcher is closed");
+                }
+                return cgroups.create(id, ResourceLimits.of(memoryMb, pidLimit, cores, 0));
             }
-            ResourceLimits limits = ResourceLimits.of(memoryMb, pidLimit, cores, 0);
-            Optional<Cgroup> cgroup = cgroups.create(id, limits);
-            cgroup.ifPresent(c -> timer.schedule(() -> c.settleCpu(limits), initBoost.toMillis(), TimeUnit.MILLISECONDS));
-            return cgroup;
+
+            @Override
+            public void started(Cgroup cgroup, int memoryMb, int pidLimit) {
+                ResourceLimits limits = ResourceLimits.of(memoryMb, pidLimit, cores, 0);
+                try {
+                    timer.schedule(() -> cgroup.settleCpu(limits), initBoost.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // The launcher is closing: the child is about to be killed anyway.
+                }
+            }
         }));
     }
 

@@ -37,9 +37,14 @@ final class UnixForkServer implements ForkServer {
     static final long CHILD_IDS_BASE = 0x70000000L;
 
     /** Creates a child's cgroup with a sandbox's usual limits for its memory size; empty without cgroups. */
-    @FunctionalInterface
     interface ChildCgroups {
         Optional<Cgroup> create(String id, int memoryMb, int pidLimit) throws IOException;
+
+        /**
+         * The child got its environment and starts working: its CPU start-up allowance runs from now (a
+         * spare may have waited longer than the allowance lasts).
+         */
+        void started(Cgroup cgroup, int memoryMb, int pidLimit);
     }
 
     private final Path socket;
@@ -149,6 +154,7 @@ final class UnixForkServer implements ForkServer {
             child.discard();
             throw e instanceof IOException io ? io : new IOException("the forked child answered badly: " + e, e);
         }
+        child.cgroup().ifPresent(c -> cgroups.started(c, limits.memoryMb(), limits.pidLimit()));
         refill(limits);
         return new ForkedSandbox(request.id(), child.hostPid(), child.channel(), child.cgroup(), child.exit(), port);
     }
