@@ -379,6 +379,25 @@ class PythonRuntimeProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void loggingLookedUpBeforeItIsImported_stillGetsAwsHandler() {
+        write(task.resolve("probe.py"), """
+                import importlib.util
+                FOUND = importlib.util.find_spec("logging") is not None
+                import logging
+                def handler(event, context):
+                    logging.getLogger().warning("probed %s", FOUND)
+                    return "ok"
+                """);
+        start("probe.handler");
+
+        String id = api.enqueue("{}");
+        assertThat(api.await(id, WAIT).kind()).isEqualTo("response");
+
+        assertThat(process.awaitStdoutLine("probed"))
+                .matches("\\[WARNING]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t" + id + "\\tprobed True");
+    }
+
+    @Test
     void jsonLogFormat_writesStructuredRecords_andHonoursTheLogLevel() {
         write(task.resolve("logs.py"), """
                 import logging

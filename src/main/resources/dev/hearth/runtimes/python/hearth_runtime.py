@@ -627,10 +627,9 @@ class _LoggingHook(object):
     """
 
     def find_spec(self, name, path=None, target=None):
+        # Stays in place until logging has run (importlib.util.find_spec alone imports nothing).
         if name != "logging":
             return None
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, _STDLIB_PATH)
         if spec is not None and spec.loader is not None:
             spec.loader = _ConfiguringLoader(spec.loader)
@@ -652,6 +651,7 @@ class _ConfiguringLoader(object):
             self._loader.exec_module(module)
         finally:
             sys.path[:] = saved
+        sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _LoggingHook)]
         _install_logging(module)
 
 
