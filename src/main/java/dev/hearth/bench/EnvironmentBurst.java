@@ -22,14 +22,23 @@ import java.util.concurrent.TimeUnit;
  * time. Once released, the environments sit idle: their process trees' PSS is summed (against N times
  * one idle sandboxed interpreter), and the node's RSS and thread count are compared with before the burst
  * (the harness shares the node's JVM, so those include its own small share).
+ *
+ * <p>Runs on a node of its own configured as {@code hearth serve} is by default: stem cells on
+ * ({@code --stem-cells 2}; for Python they are fork servers, so every environment of the burst is a fork),
+ * unlike the cold-start rows' main node. An untimed cold start of another function with the same runtime
+ * set-up lets the node learn it and start its cells before the burst.
  */
 final class EnvironmentBurst implements Measurement {
 
-    static final String RATE = "new python environments per second, burst of N";
+    static final String RATE = "new python environments per second, burst of N, serve defaults (stem cells on)";
     static final String PSS = "PSS of N idle python environments";
     static final String RSS = "node RSS with N idle environments";
     static final String THREADS = "node threads with N idle environments";
     private static final Duration BARRIER_LIMIT = Duration.ofSeconds(120);
+    /** serve's default {@code --stem-cells}. */
+    private static final int SERVE_STEM_CELLS = 2;
+    /** Time for the cells of the learnt set-up to start (an interpreter and its bootstrap, well under this). */
+    private static final long CELLS_START_MILLIS = 1500;
     private static final String HANDLER = """
             import socket
 
@@ -54,12 +63,34 @@ final class EnvironmentBurst implements Measurement {
         if (python == null) {
             throw new IllegalStateException("no python3 interpreter found");
         }
+        try (dev.hearth.boot.Node node = dev.hearth.boot.Node.start(
+                BenchCommand.nodeConfig(ctx.workDir().resolve("burst")).withStemCells(SERVE_STEM_CELLS))) {
+            return run(ctx, new LambdaApi(ctx.http(), node.endpoint()), n, python, sandbox);
+        }
+    }
+
+    private List<Row> run(BenchContext ctx, LambdaApi api, int n, Interpreter python, SandboxBaseline sandbox)
+            throws Exception {
         String name = "bench-burst";
         // The plan's memory (1769 MB: a full vCPU each, as in the other rows): at 128 MB an environment's CPU
         // quota is 7 % of a core, and 500 of them starting at once would measure that quota, not the platform.
-        ctx.api().createFunction(name, "python3.12", "app.handler", NoOpCode.zip("app.py", HANDLER),
+        api.createFunction(name, "python3.12", "app.handler", NoOpCode.zip("app.py", HANDLER),
                 ctx.plan().memoryMb(), (int) BARRIER_LIMIT.toSeconds() + 10);
-        ctx.api().awaitActive(name, Duration.ofSeconds(60));
+        api.awaitActive(name, Duration.ofSeconds(60));
+        String learn = "bench-burst-learn";
+        api.createFunction(learn, "python3.12", "app.handler", NoOpCode.zip("app.py", HANDLER),
+                ctx.plan().memoryMb(), 30);
+        api.awaitActive(learn, Duration.ofSeconds(60));
+        try (Barrier one = new Barrier(1)) {
+            byte[] payload = ("{\"port\":" + one.port() + "}").getBytes(StandardCharsets.UTF_8);
+            CompletableFuture<HttpResponse<byte[]>> call = ctx.http().sendAsync(
+                    api.invokeRequest(learn, payload, false), HttpResponse.BodyHandlers.ofByteArray());
+            one.awaitAll(BARRIER_LIMIT);
+            one.close();
+            call.get(60, TimeUnit.SECONDS);
+        }
+        api.deleteFunction(learn);
+        Thread.sleep(CELLS_START_MILLIS);
         long rssBefore = ProcessMemory.ownRssBytes();
         long threadsBefore = ProcessMemory.ownThreads();
 
@@ -68,7 +99,7 @@ final class EnvironmentBurst implements Measurement {
         try (Barrier barrier = new Barrier(n)) {
             byte[] payload = ("{\"port\":" + barrier.port() + "}").getBytes(StandardCharsets.UTF_8);
             // The last of N cold starts may come long after the first: the requests wait as long as the barrier.
-            HttpRequest invoke = HttpRequest.newBuilder(ctx.api().invokeRequest(name, payload, false), (k, v) -> true)
+            HttpRequest invoke = HttpRequest.newBuilder(api.invokeRequest(name, payload, false), (k, v) -> true)
                     .timeout(BARRIER_LIMIT.plusSeconds(30)).build();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -94,7 +125,7 @@ final class EnvironmentBurst implements Measurement {
 
         double baselineRate = sandbox.launchRate(python, n, 16);
         long onePss = sandbox.idlePssBytes(python);
-        ctx.api().deleteFunction(name);
+        api.deleteFunction(name);
 
         String label = "" + n;
         Row rateRow = Row.rate(RATE.replace("N", label), rate, "sandboxed " + python.baselineName() + ", 16 at a time",

@@ -2,7 +2,6 @@ package dev.hearth.environment;
 
 import dev.hearth.sandbox.ExitStatus;
 import dev.hearth.sandbox.Sandbox;
-import dev.hearth.sandbox.StemSandbox;
 
 import java.io.InputStream;
 import java.util.OptionalLong;
@@ -10,19 +9,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A stem cell that has become a function's sandbox: the cell's process tree, and on {@link #close} also
- * the cell's directories (the links to the function's code). To its environment it is any other sandbox.
+ * A stem cell that has become a function's sandbox (or a child forked from a fork-server cell,
+ * {@link ForkCells}): the cell's process tree, and on {@link #close} also the cell's directories (the links
+ * to the function's code). To its environment it is any other sandbox.
  *
  * <p>Threading: thread-safe, as the cell's sandbox.
  */
 final class SpecialisedCell implements Sandbox {
 
-    private final StemSandbox cell;
+    private final Sandbox cell;
     private final Runnable release;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @param release kills the cell and removes its directories; run once, by {@link #close} */
-    SpecialisedCell(StemSandbox cell, Runnable release) {
+    SpecialisedCell(Sandbox cell, Runnable release) {
         this.cell = cell;
         this.release = release;
     }

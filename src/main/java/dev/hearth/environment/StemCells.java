@@ -44,6 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code PYTHON*}, {@code LD_*}, {@code LC_*}); a function whose set-up differs from every cell's starts
  * as before, and its set-up gets cells of its own.
  *
+ * <p>Python's cells are fork servers where the node allows it ({@link ForkCells}): a cold start forks a
+ * child from one instead of consuming it, so a burst of cold starts is not limited by interpreter starts.
+ * Where forked children could not have their own {@code /tmp} and ids (no user namespaces in the sandbox,
+ * a node that is not root), and for Node.js (whose libuv threads do not survive a fork), cells are
+ * single-use as described above.
+ *
  * <p>Bounded: {@link StemCellSettings#perRuntime} ready cells per set-up, {@link StemCellSettings#maxCells}
  * in all, each capped at {@link StemCellSettings#CELL_MEMORY_MB} while it waits; a set-up unused for
  * {@link StemCellSettings#retireAfter} loses its cells. Refills start a moment after a take, so that the
@@ -69,6 +75,8 @@ final class StemCells implements AutoCloseable {
     /** Code or layer directories with more entries than {@link StemCellSettings#maxEntries}: never linked. */
     private final Set<Path> tooLarge = ConcurrentHashMap.newKeySet();
     private volatile boolean linksImpossible;
+    /** Set once fork servers turned out impossible here: Python then gets single-use cells too. */
+    private volatile boolean forksUnavailable;
     private volatile boolean closed;
 
     /**
@@ -94,6 +102,10 @@ final class StemCells implements AutoCloseable {
     /** One set-up's cells: ready ones, how many are starting, when a cold start last asked. */
     private static final class Shelf {
         final ConcurrentLinkedDeque<Cell> ready = new ConcurrentLinkedDeque<>();
+        /** Fork servers of this set-up ({@link ForkCells}); used by every cold start, never consumed. */
+        final java.util.concurrent.CopyOnWriteArrayList<ForkCells.Server> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicInteger nextServer = new AtomicInteger();
+        volatile boolean forks;
         final AtomicInteger starting = new AtomicInteger();
         volatile long lastWantedNanos = System.nanoTime();
     }
@@ -149,8 +161,15 @@ final class StemCells implements AutoCloseable {
             return Optional.empty();
         }
         Template template = Template.of(wanted);
-        Shelf shelf = shelves.computeIfAbsent(template, t -> new Shelf());
+        Shelf shelf = shelves.computeIfAbsent(template, t -> {
+            Shelf made = new Shelf();
+            made.forks = ForkCells.supports(runtime) && !forksUnavailable;
+            return made;
+        });
         shelf.lastWantedNanos = System.nanoTime();
+        if (shelf.forks) {
+            return forkFrom(template, shelf, wanted);
+        }
         Cell cell = null;
         for (Cell c; (c = shelf.ready.pollFirst()) != null; ) {
             if (claim(c)) {
@@ -180,24 +199,107 @@ final class StemCells implements AutoCloseable {
             cell.sandbox.specialise(wanted.memoryMb(), instructions(wanted.environment()));
             return Optional.of(new SpecialisedCell(cell.sandbox, () -> release(cell)));
         } catch (TreeLinks.NotMirrored e) {
-            if (e.getCause() != null) {
-                // Links are impossible here (the code lives on another file system): cells cannot serve.
-                LOG.warn("stem cells turned off: cannot link function code into a cell ({})", e.getMessage());
-                linksImpossible = true;
-            } else {
-                // Code and layers are immutable per path: this one will never fit, so no cell is spent on it again.
-                if (tooLarge.size() >= TOO_LARGE_REMEMBERED) {
-                    tooLarge.clear();
-                }
-                tooLarge.add(wanted.taskDir());
-                wanted.optDir().ifPresent(tooLarge::add);
-            }
+            // Links impossible here (another file system), or code that will never fit (immutable per path).
+            notMirrored(e, wanted);
             discard(cell);
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.debug("stem cell {} not used for {}: {}", cell.sandbox.id(), wanted.id(), e.toString());
             discard(cell);
             return Optional.empty();
+        }
+    }
+
+    /** A child of one of the shelf's fork servers (round robin), or empty when none can serve now. */
+    private Optional<Sandbox> forkFrom(Template template, Shelf shelf, SandboxSpec wanted) {
+        List<ForkCells.Server> servers = List.copyOf(shelf.servers);
+        if (servers.size() + shelf.starting.get() < settings.perRuntime()) {
+            scheduleRefill(template, shelf);
+        }
+        int start = shelf.nextServer.getAndIncrement();
+        for (int i = 0; i < servers.size(); i++) {
+            ForkCells.Server server = servers.get(Math.floorMod(start + i, servers.size()));
+            if (!server.alive()) {
+                continue;
+            }
+            try {
+                return Optional.of(ForkCells.fork(server, wanted, settings.maxEntries()));
+            } catch (TreeLinks.NotMirrored e) {
+                notMirrored(e, wanted);
+                return Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("fork server {} did not start {}: {}", server.sandbox().id(), wanted.id(), e.toString());
+                if (!server.alive()) {
+                    ended(template, shelf, server);
+                }
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Links are impossible on this node, or this code is too large to be worth linking: remembered. */
+    private void notMirrored(TreeLinks.NotMirrored e, SandboxSpec wanted) {
+        if (e.getCause() != null) {
+            LOG.warn("stem cells turned off: cannot link function code into a cell ({})", e.getMessage());
+            linksImpossible = true;
+        } else {
+            if (tooLarge.size() >= TOO_LARGE_REMEMBERED) {
+                tooLarge.clear();
+            }
+            tooLarge.add(wanted.taskDir());
+            wanted.optDir().ifPresent(tooLarge::add);
+        }
+    }
+
+    /** A fork server that ended (its children with it) or broke: dropped, and replaced if still wanted. */
+    private void ended(Template template, Shelf shelf, ForkCells.Server server) {
+        if (shelf.servers.remove(server)) {
+            alive.decrementAndGet();
+            LOG.debug("fork server {} ended; replacing it", server.sandbox().id());
+            try {
+                blocking.execute(() -> ForkCells.close(server));
+            } catch (RejectedExecutionException e) {
+                ForkCells.close(server);
+            }
+            if (!closed && System.nanoTime() - shelf.lastWantedNanos < settings.retireAfter().toNanos()) {
+                scheduleRefill(template, shelf);
+            }
+        }
+    }
+
+    /** Starts one fork server of {@code template}. Blocking; on the blocking executor. */
+    private void growServer(Template template, Shelf shelf) {
+        String id = "cell-" + UUID.randomUUID().toString().replace("-", "");
+        Path root = cellsDir.resolve(id);
+        try {
+            Map<String, String> environment = new HashMap<>(template.startEnvironment());
+            environment.put(CELL_VARIABLE, "1");
+            Optional<ForkCells.Server> started = closed ? Optional.empty()
+                    : ForkCells.start(launcher, template, id, root, environment);
+            if (started.isEmpty()) {
+                TreeLinks.delete(root);
+                alive.decrementAndGet();
+                return;
+            }
+            ForkCells.Server server = started.get();
+            shelf.servers.add(server);
+            server.sandbox().exit().whenComplete((status, error) -> ended(template, shelf, server));
+            if (closed) {
+                ended(template, shelf, server);
+            }
+        } catch (ForkCells.Unavailable e) {
+            LOG.info("Python stem cells are single-use on this node: {}", e.getMessage());
+            forksUnavailable = true;
+            shelf.forks = false;
+            TreeLinks.delete(root);
+            alive.decrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot start a fork server: {}", e.toString());
+            TreeLinks.delete(root);
+            alive.decrementAndGet();
+        } finally {
+            shelf.starting.decrementAndGet();
         }
     }
 
@@ -221,7 +323,7 @@ final class StemCells implements AutoCloseable {
 
     /** Starts cells until the shelf has its share, within the node-wide cap. Runs on the timer thread. */
     private void refill(Template template, Shelf shelf) {
-        while (!closed && shelf.ready.size() + shelf.starting.get() < settings.perRuntime()) {
+        while (!closed && shelf.ready.size() + shelf.servers.size() + shelf.starting.get() < settings.perRuntime()) {
             int now = alive.get();
             if (now >= settings.maxCells() || !alive.compareAndSet(now, now + 1)) {
                 if (now >= settings.maxCells()) {
@@ -231,7 +333,11 @@ final class StemCells implements AutoCloseable {
             }
             shelf.starting.incrementAndGet();
             try {
-                blocking.execute(() -> grow(template, shelf));
+                if (shelf.forks) {
+                    blocking.execute(() -> growServer(template, shelf));
+                } else {
+                    blocking.execute(() -> grow(template, shelf));
+                }
             } catch (RejectedExecutionException e) {
                 shelf.starting.decrementAndGet();
                 alive.decrementAndGet();
@@ -322,6 +428,8 @@ final class StemCells implements AutoCloseable {
                     discard(c);
                 }
             }
+            // A fork server goes once its last child has: closing it would kill them.
+            shelf.servers.stream().filter(s -> s.children().get() == 0).forEach(s -> ended(template, shelf, s));
             // The shelf itself stays (a few fields per set-up ever seen): removing it could race a take that
             // just found it, whose refill would then fill a shelf nobody looks at.
         });
@@ -349,7 +457,7 @@ final class StemCells implements AutoCloseable {
 
     /** Waiting cells of every set-up; for tests and the start-up notice. */
     int waiting() {
-        return shelves.values().stream().mapToInt(shelf -> shelf.ready.size()).sum();
+        return shelves.values().stream().mapToInt(shelf -> shelf.ready.size() + shelf.servers.size()).sum();
     }
 
     /** Kills every waiting cell; cells already specialised belong to their environments. */
@@ -361,6 +469,12 @@ final class StemCells implements AutoCloseable {
             for (Cell c; (c = shelf.ready.pollFirst()) != null; ) {
                 if (claim(c)) {
                     release(c);
+                }
+            }
+            for (ForkCells.Server server : shelf.servers) {
+                if (shelf.servers.remove(server)) {
+                    alive.decrementAndGet();
+                    ForkCells.close(server);
                 }
             }
         });

@@ -45,7 +45,34 @@ class StemCellInvokeTest {
             INIT_ID = uuid.uuid4().hex
             print("INIT", INIT_ID)
 
+            def probe():
+                # What this environment can reach of the other processes it sees (a forked one sees its fork
+                # server's pid namespace): their environment, /tmp, code, working directory, signals.
+                me, others, readable, signalable = os.getpid(), [], [], []
+                for name in os.listdir("/proc"):
+                    if not name.isdigit() or int(name) == me:
+                        continue
+                    others.append(int(name))
+                    for what in ("environ", "root/tmp", "root/var/task", "cwd"):
+                        try:
+                            path = "/proc/%s/%s" % (name, what)
+                            open(path, "rb").read() if what == "environ" else os.listdir(path)
+                            readable.append(path)
+                        except OSError:
+                            pass
+                    try:
+                        os.kill(int(name), 0)
+                        signalable.append(int(name))
+                    except OSError:
+                        pass
+                return {"others": others, "readable": readable, "signalable": signalable}
+
             def handler(event, context):
+                if event.get("op") == "exit":
+                    os._exit(3)
+                if event.get("op") == "sleep":
+                    time.sleep(event["s"])
+                    return "slept"
                 if event.get("op") == "hog":
                     hog = b"x" * (event["mb"] * 1024 * 1024)
                     return len(hog)
@@ -57,13 +84,15 @@ class StemCellInvokeTest {
                 tmp_before = sorted(os.listdir("/tmp"))
                 open("/tmp/mine-" + INIT_ID, "w").close()
                 with open("/proc/self/environ", "rb") as f:
-                    from_cell = b"HEARTH_STEM_CELL=1" in f.read().split(b"\\0")
+                    start_env = f.read().split(b"\\0")
+                from_cell = b"HEARTH_STEM_CELL=1" in start_env
                 return {"env": dict(os.environ), "cwd": os.getcwd(), "uid": os.getuid(), "gid": os.getgid(),
                         "groups": os.getgroups(), "task": sorted(os.listdir("/var/task")), "tmp": tmp_before,
                         "taskWrite": task_write, "init": INIT_ID, "path": sys.path, "argv": sys.argv,
                         "modules": sorted(m for m in sys.modules if not m.startswith("app")),
                         "stdin": sys.stdin.read(), "opt": sorted(os.listdir("/opt")), "umask": os.umask(0o22),
                         "root": sorted(os.listdir("/")), "fromCell": from_cell, "pid": os.getpid(),
+                        "forked": b"HEARTH_FORK_CELL=1" in start_env, "probe": probe(),
                         "zone": list(time.tzname), "offset": time.timezone, "local": time.strftime("%Z", time.localtime(0)),
                         "modes": [oct(os.stat(p).st_mode) for p in ("/var/task", "/var/task/app.py", "/opt", "/tmp")]}
             """;
@@ -160,11 +189,16 @@ class StemCellInvokeTest {
         return body;
     }
 
+    /**
+     * What must be equal between a cold-started and a cell-started environment: all but per-environment
+     * values, and the pid (a forked environment has the next free number in its fork server's pid namespace;
+     * AWS gives no fixed pid either) and what it sees of other processes.
+     */
     private static JsonNode comparable(JsonNode look) {
         ObjectNode copy = look.deepCopy();
         ObjectNode env = (ObjectNode) copy.get("env");
         PER_ENVIRONMENT.forEach(env::remove);
-        copy.remove(List.of("init", "fromCell"));
+        copy.remove(List.of("init", "fromCell", "forked", "pid", "probe"));
         return copy;
     }
 
@@ -180,7 +214,11 @@ class StemCellInvokeTest {
         JsonNode fromCell = look(cellLambda, fn, true);
 
         assertThat(comparable(fromCell)).isEqualTo(comparable(coldStarted));
+        // Python's cells are fork servers here (the tests run as root, with user namespaces).
+        assertThat(fromCell.get("forked").asBoolean()).isTrue();
         assertThat(fromCell.get("env").has("HEARTH_STEM_CELL")).isFalse();
+        assertThat(fromCell.get("env").has("HEARTH_FORK_CELL")).isFalse();
+        assertThat(fromCell.get("env").get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("on-demand");
         assertThat(fromCell.get("env").get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").asText()).isEqualTo("256");
         assertThat(fromCell.get("local").asText()).isEqualTo("CET");
         assertThat(fromCell.get("cwd").asText()).isEqualTo("/var/task");
@@ -273,5 +311,119 @@ class StemCellInvokeTest {
         List<String> path = new ArrayList<>();
         body.get("path").forEach(n -> path.add(n.asText()));
         assertThat(path).contains("/var/task/lib");
+    }
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Test
+    void environmentsForkedFromOneServer_cannotReachEachOther() {
+        List<JsonNode> siblings = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String fn = unique("py-fork-sibling" + i);
+            E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("sibling" + i), c -> c.memorySize(256));
+            siblings.add(look(cellLambda, fn, true));
+        }
+        String probing = unique("py-fork-probe");
+        E2e.create(cellLambda, probing, "python3.12", "app.handler", zip("probe"), c -> c.memorySize(256));
+        JsonNode seen = look(cellLambda, probing, true);
+
+        assertThat(seen.get("forked").asBoolean()).isTrue();
+        // Its fork server, the server's pid 1 and spare or sibling children share its pid namespace…
+        assertThat(seen.get("probe").get("others").size()).isGreaterThanOrEqualTo(3);
+        // …and none of them lets it read its environment, /tmp, code or working directory, or signal it.
+        assertThat(texts(seen.get("probe").get("readable"))).isEmpty();
+        assertThat(texts(seen.get("probe").get("signalable"))).isEmpty();
+        assertThat(seen.get("task")).hasToString("[\"app.py\",\"probe.txt\"]");
+        assertThat(seen.get("opt")).isEmpty();
+        assertThat(seen.get("tmp")).isEmpty();
+        siblings.forEach(sibling -> assertThat(texts(sibling.get("probe").get("readable"))).isEmpty());
+    }
+
+    @Test
+    void aForkedEnvironmentThatCrashesOrTimesOut_leavesItsServerAndSiblingsWorking() {
+        String sibling = unique("py-fork-calm");
+        String crashing = unique("py-fork-crash");
+        E2e.create(cellLambda, sibling, "python3.12", "app.handler", zip("calm"), c -> c.memorySize(256));
+        E2e.create(cellLambda, crashing, "python3.12", "app.handler", zip("crash"), c -> c.memorySize(128).timeout(1));
+        look(cellLambda, sibling, true);
+        look(cellLambda, crashing, true);
+
+        InvokeResponse crashed = invokeTail(cellLambda, crashing, "{\"op\":\"exit\"}");
+        assertThat(E2e.text(crashed)).contains("Runtime.ExitError");
+        look(cellLambda, crashing, true);
+        InvokeResponse timedOut = invokeTail(cellLambda, crashing, "{\"op\":\"sleep\",\"s\":3}");
+        assertThat(E2e.text(timedOut)).contains("Task timed out");
+        look(cellLambda, crashing, true);
+        InvokeResponse oom = invokeTail(cellLambda, crashing, "{\"op\":\"hog\",\"mb\":300}");
+        assertThat(E2e.text(oom)).contains("Runtime.OutOfMemory");
+
+        // The sibling's warm environment still answers, and new environments still fork.
+        InvokeResponse warm = invokeTail(cellLambda, sibling, "{\"op\":\"sleep\",\"s\":0}");
+        assertThat(warm.functionError()).isNull();
+        assertThat(reportLine(tail(warm), requestId(warm))).doesNotContain("Init Duration");
+        assertThat(look(cellLambda, sibling, true).get("forked").asBoolean()).isTrue();
+    }
+
+    /** The fork servers among this JVM's descendants: forking Python processes whose parent is not one. */
+    private static List<ProcessHandle> forkServers() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> isForkCell(p.pid()) && p.parent().map(parent -> !isForkCell(parent.pid())).orElse(false))
+                .toList();
+    }
+
+    private static boolean isForkCell(long pid) {
+        try {
+            byte[] environ = java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+            return new String(environ, java.nio.charset.StandardCharsets.ISO_8859_1).contains("HEARTH_FORK_CELL=1\0");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aForkServerThatDies_isReplaced() {
+        String fn = unique("py-fork-replace");
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("replace"), c -> c.memorySize(256));
+        look(cellLambda, fn, true);
+        await().atMost(WAIT).until(() -> forkServers().size() >= 2);
+        List<ProcessHandle> before = forkServers();
+
+        before.forEach(ProcessHandle::destroyForcibly);
+
+        await().atMost(WAIT).until(() -> {
+            List<ProcessHandle> now = forkServers();
+            return now.size() >= 2 && now.stream().noneMatch(before::contains);
+        });
+        assertThat(look(cellLambda, fn, true).get("forked").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aBurstOfColdStartsOfDifferentFunctions_allSucceedFromForks() throws Exception {
+        int n = 8;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String fn = unique("py-fork-burst" + i);
+            E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("burst" + i), c -> c.memorySize(128));
+            names.add(fn);
+        }
+        look(cellLambda, names.getFirst(), true); // the set-up is learnt, its servers started
+        List<java.util.concurrent.Future<InvokeResponse>> running = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String fn : names.subList(1, n)) {
+                running.add(threads.submit(() -> invokeTail(cellLambda, fn, "{\"op\":\"look\"}")));
+            }
+            int forked = 0;
+            for (int i = 0; i < running.size(); i++) {
+                InvokeResponse response = running.get(i).get(2, TimeUnit.MINUTES);
+                assertThat(response.functionError()).isNull();
+                JsonNode body = json(response);
+                assertThat(body.get("task")).hasToString("[\"app.py\",\"burst" + (i + 1) + ".txt\"]");
+                forked += body.get("forked").asBoolean() ? 1 : 0;
+            }
+            assertThat(forked).isGreaterThanOrEqualTo(n - 2);
+        }
     }
 }

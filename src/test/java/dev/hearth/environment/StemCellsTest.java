@@ -38,6 +38,9 @@ class StemCellsTest {
     private static final List<String> CELL = List.of("/bin/sh", "-c",
             "tr '\\0' '\\n'; echo ---; ls /var/task /opt; cat /var/task/code.txt; echo \"uid=$(id -u)\"");
 
+    /** A runtime whose cells are single-use (Python's are fork servers: {@code StemCellInvokeTest}). */
+    private static final String SINGLE_USE = "nodejs20.x";
+
     @TempDir
     static Path dir;
     static SandboxLauncher launcher;
@@ -99,7 +102,7 @@ class StemCellsTest {
         StemCells pool = cells(2, 8, Duration.ofMinutes(1));
         SandboxSpec wanted = spec(code("first", "one"), Optional.empty(), Map.of("A", "1"), 16);
 
-        assertThat(pool.take(wanted, "python3.12")).isEmpty();
+        assertThat(pool.take(wanted, SINGLE_USE)).isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 2);
     }
 
@@ -110,10 +113,10 @@ class StemCellsTest {
         Files.writeString(layers.resolve("layer.py"), "x = 1\n");
         Map<String, String> env = Map.of("LANG", "C.UTF-8", "FUNCTION_ONLY", "yes");
         SandboxSpec wanted = spec(code("match", "function code"), Optional.of(dir.resolve("layers")), env, 16);
-        pool.take(wanted, "python3.12");
+        pool.take(wanted, SINGLE_USE);
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
 
-        Sandbox sandbox = pool.take(wanted, "python3.12").orElseThrow();
+        Sandbox sandbox = pool.take(wanted, SINGLE_USE).orElseThrow();
         String cellId = sandbox.id();
 
         String out = output(sandbox);
@@ -130,12 +133,12 @@ class StemCellsTest {
     void aFunctionWhoseStartUpVariablesDiffer_doesNotTakeAnotherSetUpsCell() throws Exception {
         StemCells pool = cells(1, 8, Duration.ofMinutes(1));
         Path task = code("differ", "x");
-        pool.take(spec(task, Optional.empty(), Map.of("LANG", "C.UTF-8"), 16), "python3.12");
+        pool.take(spec(task, Optional.empty(), Map.of("LANG", "C.UTF-8"), 16), SINGLE_USE);
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
 
         assertThat(pool.take(spec(task, Optional.empty(), Map.of("LANG", "C.UTF-8", "PYTHONPATH", "/x"), 16),
-                "python3.12")).isEmpty();
-        assertThat(pool.take(spec(task, Optional.empty(), Map.of("LANG", "C.UTF-8"), 32), "python3.12")).isEmpty();
+                SINGLE_USE)).isEmpty();
+        assertThat(pool.take(spec(task, Optional.empty(), Map.of("LANG", "C.UTF-8"), 32), SINGLE_USE)).isEmpty();
         assertThat(pool.take(spec(task, Optional.empty(), Map.of("LANG", "C.UTF-8"), 16), "java21")).isEmpty();
     }
 
@@ -143,8 +146,8 @@ class StemCellsTest {
     void cellsStayWithinTheNodeWideCap() throws Exception {
         StemCells pool = cells(2, 3, Duration.ofMinutes(1));
         Path task = code("cap", "x");
-        pool.take(spec(task, Optional.empty(), Map.of(), 16), "python3.12");
-        pool.take(spec(task, Optional.empty(), Map.of(), 32), "python3.12");
+        pool.take(spec(task, Optional.empty(), Map.of(), 16), SINGLE_USE);
+        pool.take(spec(task, Optional.empty(), Map.of(), 32), SINGLE_USE);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 3);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> pool.waiting() == 3);
@@ -153,7 +156,7 @@ class StemCellsTest {
     @Test
     void cellsOfASetUpNobodyWants_areRetired() throws Exception {
         StemCells pool = cells(2, 8, Duration.ofMillis(1500));
-        pool.take(spec(code("retire", "x"), Optional.empty(), Map.of(), 16), "python3.12");
+        pool.take(spec(code("retire", "x"), Optional.empty(), Map.of(), 16), SINGLE_USE);
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 2);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 0);
@@ -170,13 +173,13 @@ class StemCellsTest {
             Files.writeString(task.resolve("f" + i), "");
         }
         SandboxSpec wanted = spec(task, Optional.empty(), Map.of(), 16);
-        pool.take(wanted, "python3.12");
+        pool.take(wanted, SINGLE_USE);
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
 
-        assertThat(pool.take(wanted, "python3.12")).isEmpty();
+        assertThat(pool.take(wanted, SINGLE_USE)).isEmpty();
         // Remembered: the next cold start of that code does not spend a cell on it.
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
-        assertThat(pool.take(wanted, "python3.12")).isEmpty();
+        assertThat(pool.take(wanted, SINGLE_USE)).isEmpty();
         assertThat(pool.waiting()).isEqualTo(1);
     }
 

@@ -51,6 +51,7 @@ _MS_NODEV = 4
 _MS_REC = 0x4000
 _MS_PRIVATE = 1 << 18
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_PR_SET_DUMPABLE = 4
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -82,6 +83,9 @@ def _own_namespaces(conn=None):
             raise OSError("the platform did not map this environment's ids")
         os.setresgid(gid, gid, gid)
         os.setresuid(uid, uid, uid)
+        # A change of ids leaves the process undumpable, its /proc entries root's (not even its own
+        # /proc/self/environ readable): back to what any process has. Siblings still differ in host ids.
+        _check(_libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl PR_SET_DUMPABLE")
         return
     with open("/proc/self/uid_map", "w") as f:
         f.write("%d %d 1" % (uid, uid))

@@ -1,0 +1,186 @@
+package dev.hearth.environment;
+
+import dev.hearth.sandbox.ForkServer;
+import dev.hearth.sandbox.Sandbox;
+import dev.hearth.sandbox.SandboxLauncher;
+import dev.hearth.sandbox.SandboxSpec;
+import dev.hearth.sandbox.StemSandbox;
+import dev.hearth.sandbox.TreeLinks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Python stem cells that are fork servers: a cell's sandbox loads the bootstrap (no user code) and serves
+ * forks ({@code hearth_fork.py}); a cold start whose set-up matches forks a child from it instead of
+ * consuming it, so any number of environments start at fork speed. The child gets the function's own
+ * code through a slot: a directory of the node's under the server's {@code /var/task} (hard links, as a
+ * single-use cell's code), which the child binds read-only onto {@code /var/task} and {@code /opt} in its
+ * own mount namespace before it drops its capabilities; the node then renames the slot out of the server's
+ * view (the child's binds follow the directory), so no other child can see it. Each child has its own
+ * cgroup and limits, a private {@code /tmp}, host ids of its own (so siblings cannot reach each other
+ * through {@code /proc} or signals) and the function's complete environment; it imports the user's code
+ * after the fork, so init runs in every environment as on AWS.
+ *
+ * <p>A server's death kills its children (its pid namespace goes with it); {@link StemCells} notices the
+ * exit and starts another server. A server is closed only when it has no children left.
+ *
+ * <p>Threading: stateless apart from the servers' own counters; everything here blocks (links, the fork
+ * round trips), call from virtual threads or the blocking executor.
+ */
+final class ForkCells {
+    private static final Logger LOG = LoggerFactory.getLogger(ForkCells.class);
+    /** Set in a fork server's start-up environment, next to {@link StemCells#CELL_VARIABLE}. */
+    static final String FORK_VARIABLE = "HEARTH_FORK_CELL";
+    /**
+     * The server's limit once it serves: forking happens in its cgroup, and a cell's nominal 128 MB would
+     * leave it 7 % of a core (CPU follows memory). Its own footprint stays that of an idle interpreter.
+     */
+    static final int SERVER_MEMORY_MB = 1769;
+    private static final long ATTACH_TIMEOUT_NANOS = 10_000_000_000L;
+
+    /** A running fork server: its sandbox, its slots (shown to it) and held slots (taken by children). */
+    record Server(StemSandbox sandbox, ForkServer fork, Path root, Path slots, Path held, AtomicInteger children) {
+        boolean alive() {
+            return fork.alive() && !sandbox.exit().isDone();
+        }
+    }
+
+    /** Why fork servers cannot serve on this node (then single-use cells do). */
+    static final class Unavailable extends Exception {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private ForkCells() {
+    }
+
+    /** Whether the runtime's bootstrap can serve forks: Python only (Node's libuv threads do not survive a fork). */
+    static boolean supports(String runtime) {
+        return runtime.startsWith("python3.");
+    }
+
+    /**
+     * Launches a fork server for {@code template} under {@code root} and attaches to it. Blocking.
+     *
+     * @return empty if the launcher could not start it this time
+     * @throws Unavailable if this node cannot give forked children their own limits, /tmp and ids
+     */
+    static Optional<Server> start(SandboxLauncher launcher, StemCells.Template template, String id, Path root,
+                                  java.util.Map<String, String> environment) throws IOException, Unavailable {
+        Path slots = Files.createDirectories(root.resolve("slots"));
+        Path held = Files.createDirectories(root.resolve("held"));
+        environment.put(FORK_VARIABLE, "1");
+        SandboxSpec spec = new SandboxSpec(id, template.command(), environment, slots, template.runtimeDir(),
+                Optional.empty(), template.extraReadOnly(), template.tmpSizeMb(), StemCellSettings.CELL_MEMORY_MB,
+                template.pidLimit());
+        Optional<StemSandbox> launched = launcher.launchStem(spec);
+        if (launched.isEmpty()) {
+            return Optional.empty();
+        }
+        StemSandbox sandbox = launched.get();
+        try {
+            ForkServer fork = attach(launcher, sandbox);
+            if (!fork.privateTmp()) {
+                fork.close();
+                throw new Unavailable("the sandbox refuses user namespaces, so forked children could not have a "
+                        + "private /tmp");
+            }
+            sandbox.specialise(SERVER_MEMORY_MB, new byte[0]);
+            return Optional.of(new Server(sandbox, fork, root, slots, held, new AtomicInteger()));
+        } catch (IOException | Unavailable | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    /** Attaches once the server listens (its socket appears a few milliseconds after the interpreter starts). */
+    private static ForkServer attach(SandboxLauncher launcher, Sandbox sandbox) throws IOException, Unavailable {
+        long deadline = System.nanoTime() + ATTACH_TIMEOUT_NANOS;
+        long pauseMillis = 2;
+        while (true) {
+            try {
+                return launcher.attachForkServer(sandbox).orElseThrow(
+                        () -> new Unavailable("the sandbox launcher cannot attach to fork servers"));
+            } catch (IOException e) {
+                if (sandbox.exit().isDone() || System.nanoTime() > deadline) {
+                    throw new IOException("the fork server did not start: " + e.getMessage(), e);
+                }
+            }
+            // Starting, in the background: the server's socket is not there yet.
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the fork server started", e);
+            }
+            pauseMillis = Math.min(20, pauseMillis * 2);
+        }
+    }
+
+    /**
+     * Forks an environment for {@code wanted} from {@code server}: links the code into a fresh slot, forks,
+     * and once the child has mounted it moves the slot out of the server's view. The returned sandbox,
+     * closed, kills the child and removes its links.
+     *
+     * @throws TreeLinks.NotMirrored when the code cannot be linked (then the caller launches instead)
+     */
+    static Sandbox fork(Server server, SandboxSpec wanted, int maxEntries) throws IOException {
+        String slot = "s" + UUID.randomUUID().toString().replace("-", "");
+        Path dir = server.slots().resolve(slot);
+        Path task = Files.createDirectories(dir.resolve("task"));
+        Path opt = Files.createDirectories(dir.resolve("opt"));
+        Sandbox child;
+        try {
+            TreeLinks.mirror(wanted.taskDir(), task, maxEntries);
+            if (wanted.optDir().isPresent()) {
+                TreeLinks.mirror(wanted.optDir().get(), opt, maxEntries);
+            } else {
+                // A function without layers sees the launcher's empty /opt, which is read-only for all.
+                Files.setPosixFilePermissions(opt, PosixFilePermissions.fromString("r-xr-xr-x"));
+            }
+            child = server.fork().fork(new ForkServer.Request(wanted.id(), wanted.environment(), wanted.memoryMb(),
+                    wanted.pidLimit(), wanted.tmpSizeMb(), Optional.of(slot)));
+        } catch (IOException | RuntimeException e) {
+            TreeLinks.delete(dir);
+            throw e;
+        }
+        server.children().incrementAndGet();
+        Path kept = server.held().resolve(slot);
+        try {
+            Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Still the child's: it goes when the child does.
+            LOG.debug("slot {} stays in the fork server's view: {}", slot, e.toString());
+            kept = dir;
+        }
+        Path links = kept;
+        return new SpecialisedCell(child, () -> {
+            try {
+                child.close();
+            } finally {
+                TreeLinks.delete(links);
+                server.children().decrementAndGet();
+            }
+        });
+    }
+
+    /** Ends a server that has no children left (or the node is stopping), and removes its directories. */
+    static void close(Server server) {
+        try {
+            server.fork().close();
+            server.sandbox().close();
+        } finally {
+            TreeLinks.delete(server.root());
+        }
+    }
+}
