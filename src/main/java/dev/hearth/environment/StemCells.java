@@ -55,6 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link StemCellSettings#retireAfter} loses its cells. Refills start a moment after a take, so that the
  * cold start that took the cell gets the CPU first.
  *
+ * <p>Longer than most classes: the two kinds of cell share one bookkeeping (shelves per set-up, the
+ * node-wide cap, refills, retirement), which splitting would duplicate.
+ *
  * <p>Threading: thread-safe. {@link #take} blocks (links, cgroupfs, a pipe write): call it from virtual
  * threads. Cells start on the blocking executor; one daemon thread times refills and retirement.
  */
