@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * The read end of a process's output pipe, non-blocking and owned here: read it until {@link #read} says
+ * The read end of a process's output pipe (or of a unix socket carrying its output), non-blocking and owned here: read it until {@link #read} says
  * 0 ("nothing now"), and {@link #watch} tells when there is more. Whoever reads it either uses
  * {@link #read}/{@link #watch} or {@link #stream}, not both.
  *
@@ -25,6 +25,17 @@ public final class OutputPipe implements AutoCloseable {
     OutputPipe(int fd, Poller poller) {
         this.fd = fd;
         this.poller = poller;
+    }
+
+    /**
+     * A pipe that has already ended: {@link #read} says -1 and {@link #watch} calls back at once. It stands
+     * for a stream that a process does not have of its own (a forked child's standard error is its
+     * standard output's connection, see {@link UnixSocket#output}).
+     */
+    public static OutputPipe ended() {
+        OutputPipe pipe = new OutputPipe(-1, null);
+        pipe.closed = true;
+        return pipe;
     }
 
     /**

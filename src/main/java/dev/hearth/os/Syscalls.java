@@ -32,7 +32,10 @@ final class Syscalls {
     static final int O_RDONLY = 0, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     static final int F_GETFL = 3, F_SETFL = 4;
     static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
-    static final int EPOLLIN = 0x1, EPOLLRDHUP = 0x2000, EPOLLET = 1 << 31;
+    static final int EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLRDHUP = 0x2000, EPOLLONESHOT = 1 << 30, EPOLLET = 1 << 31;
+    static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = O_CLOEXEC;
+    /** {@code struct sockaddr_un}: a 2-byte family, then {@code sun_path} of 108 bytes (NUL-terminated here). */
+    static final long SUN_PATH_OFFSET = 2, SUN_PATH_SIZE = 108;
     static final short POLLIN = 0x1;
     static final int P_PIDFD = 3, WNOHANG = 1, WEXITED = 4;
     static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
@@ -82,6 +85,9 @@ final class Syscalls {
     private static final MethodHandle SYSCALL5 = LINKER.downcallHandle(find("syscall"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SOCKET = errno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    /** Not critical: a unix connect may wait while the listener's backlog is full. */
+    private static final MethodHandle CONNECT = errno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, PTR, JAVA_INT));
     private static final MethodHandle GETPID = LINKER.downcallHandle(find("getpid"), FunctionDescriptor.of(JAVA_INT));
 
     static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, PTR));
@@ -165,6 +171,29 @@ final class Syscalls {
         try {
             MemorySegment state = STATE.get();
             return result((long) WRITE.invokeExact(state, fd, from, length), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int socket(int domain, int type, int protocol) {
+        try {
+            MemorySegment state = STATE.get();
+            return (int) result((int) SOCKET.invokeExact(state, domain, type, protocol), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code connect} to the unix socket at {@code path} (at most {@code SUN_PATH_SIZE - 1} bytes, checked by the caller). */
+    static int connectUnix(int fd, byte[] path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SUN_PATH_OFFSET + SUN_PATH_SIZE, 2);
+            address.set(JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(path, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, SUN_PATH_OFFSET, path.length);
+            MemorySegment state = STATE.get();
+            int length = (int) (SUN_PATH_OFFSET + path.length + 1);
+            return (int) result((int) CONNECT.invokeExact(state, fd, address, length), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -6,7 +6,8 @@
  *
  * <p>Entry points: {@link dev.hearth.os.Linux#nativeProcesses} says once whether this machine allows it;
  * {@link dev.hearth.os.ChildProcess#spawn} starts a process with non-blocking output pipes
- * ({@link dev.hearth.os.OutputPipe}) and an exit future. Where the answer is no (another OS or C library,
+ * ({@link dev.hearth.os.OutputPipe}) and an exit future; {@link dev.hearth.os.UnixSocket} is a unix
+ * connection (a fork server's child's output) that becomes such a pipe after a short handshake. Where the answer is no (another OS or C library,
  * an old kernel, a seccomp policy, or switched off), callers keep the JDK's {@link java.lang.Process}.
  *
  * <p>The package knows nothing of sandboxes or environments; {@code sandbox} and {@code environment} use it.

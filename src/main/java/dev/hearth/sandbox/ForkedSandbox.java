@@ -1,9 +1,9 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.OutputPipes;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A child of a {@link ForkServer}: its host pid, its cgroup, and the connection that is its standard
  * output and error (one stream, as Lambda logs both alike). Its exit is reported by the server, its
- * parent, which {@link UnixForkServer} turns into {@link #exit}.
+ * parent, which {@link UnixForkServer} turns into {@link #exit}. The connection is read through the
+ * launcher's poller ({@link #outputPipes}) where it is a native socket, else as a blocking stream.
  *
  * <p>Threading: thread-safe. {@link #close} blocks up to a few seconds for the child to go.
  */
@@ -25,7 +26,7 @@ final class ForkedSandbox implements Sandbox {
 
     private final String id;
     private final long hostPid;
-    private final SocketChannel output;
+    private final ForkConnection output;
     private final Optional<Cgroup> cgroup;
     private final CompletableFuture<ExitStatus> exit;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -38,7 +39,7 @@ final class ForkedSandbox implements Sandbox {
      * @param reported        the server's report of the child's end (exit code or signal, no OOM verdict yet)
      * @param firstClientPort the child's report of its first Runtime API connection's local port (0: none)
      */
-    ForkedSandbox(String id, long hostPid, SocketChannel output, Optional<Cgroup> cgroup,
+    ForkedSandbox(String id, long hostPid, ForkConnection output, Optional<Cgroup> cgroup,
                   CompletableFuture<ExitStatus> reported, int firstClientPort) {
         this.firstClientPort = firstClientPort;
         this.id = id;
@@ -63,7 +64,24 @@ final class ForkedSandbox implements Sandbox {
 
     @Override
     public InputStream stdout() {
-        return Channels.newInputStream(output);
+        try {
+            return output.stream();
+        } catch (IOException e) {
+            return InputStream.nullInputStream(); // closed: the sandbox is gone
+        }
+    }
+
+    /**
+     * The connection as a pipe the launcher's poller watches, when it is a native socket; standard error
+     * is an ended pipe (fd 2 is the same connection).
+     */
+    @Override
+    public Optional<OutputPipes> outputPipes() {
+        try {
+            return output.pipes();
+        } catch (IOException e) {
+            return Optional.of(new OutputPipes(dev.hearth.os.OutputPipe.ended(), dev.hearth.os.OutputPipe.ended()));
+        }
     }
 
     /** Empty: the child's fd 2 is the same connection as its fd 1. */
@@ -132,11 +150,7 @@ final class ForkedSandbox implements Sandbox {
             // Still remove the cgroup: a process stuck in the kernel is killed when it returns.
         }
         cgroup.ifPresent(Cgroup::remove);
-        try {
-            output.close();
-        } catch (IOException e) {
-            // Nothing more to read from it anyway.
-        }
+        output.close();
     }
 
     @Override

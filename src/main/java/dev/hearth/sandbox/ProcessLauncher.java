@@ -147,7 +147,7 @@ final class ProcessLauncher implements SandboxLauncher {
                     // The launcher is closing: the child is about to be killed anyway.
                 }
             }
-        }));
+        }, poller.join()));
     }
 
     private ProcessSandbox start(SandboxSpec spec, ProcessBuilder builder, BooleanSupplier settleLaunchLimits)

@@ -52,6 +52,8 @@ final class UnixForkServer implements ForkServer {
     private final boolean privateTmp;
     private final SocketChannel control;
     private final ChildCgroups cgroups;
+    /** The launcher's poller: fork connections are native sockets it watches; empty, the JDK's channels. */
+    private final Optional<dev.hearth.os.Poller> poller;
     /** Children's ends by their pid in the sandbox, reported or awaited (either may come first). */
     private final Map<Integer, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private volatile boolean alive = true;
@@ -59,7 +61,8 @@ final class UnixForkServer implements ForkServer {
     private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
 
     private UnixForkServer(Path socket, long serverHostPid, boolean privateTmp, SocketChannel control,
-                           ChildCgroups cgroups) {
+                           ChildCgroups cgroups, Optional<dev.hearth.os.Poller> poller) {
+        this.poller = poller;
         this.socket = socket;
         this.serverHostPid = serverHostPid;
         this.privateTmp = privateTmp;
@@ -69,6 +72,12 @@ final class UnixForkServer implements ForkServer {
 
     /** Connects to the server listening somewhere in {@code sandbox}'s process tree. */
     static UnixForkServer attach(Sandbox sandbox, ChildCgroups cgroups) throws IOException {
+        return attach(sandbox, cgroups, Optional.empty());
+    }
+
+    /** As above; with {@code poller}, children's output is read through it (no thread per child). */
+    static UnixForkServer attach(Sandbox sandbox, ChildCgroups cgroups, Optional<dev.hearth.os.Poller> poller)
+            throws IOException {
         List<Long> tree = new ArrayList<>();
         ProcessHandle.of(sandbox.pid()).ifPresent(top -> top.descendants().forEach(p -> tree.add(p.pid())));
         for (long pid : tree.reversed()) {
@@ -88,7 +97,7 @@ final class UnixForkServer implements ForkServer {
                 long host = tree.stream().filter(p -> innermostPid(p) == serverPid).findFirst()
                         .orElseThrow(() -> new IOException("the fork server's process is not in " + sandbox));
                 Path socket = Path.of("/proc", Long.toString(host), "root").resolve(SOCKET);
-                UnixForkServer server = new UnixForkServer(socket, host, "1".equals(ready[2]), control, cgroups);
+                UnixForkServer server = new UnixForkServer(socket, host, "1".equals(ready[2]), control, cgroups, poller);
                 Thread.ofVirtual().name("hearth-fork-exits-" + host).start(server::readExits);
                 return server;
             } catch (IOException | RuntimeException e) {
@@ -107,14 +116,10 @@ final class UnixForkServer implements ForkServer {
     }
 
     /** A child forked ahead of demand: in its cgroup, namespaces made, waiting for its environment. */
-    private record Spare(Limits limits, SocketChannel channel, long hostPid, Optional<Cgroup> cgroup,
+    private record Spare(Limits limits, ForkConnection channel, long hostPid, Optional<Cgroup> cgroup,
                          CompletableFuture<ExitStatus> exit) {
         void discard() {
-            try {
-                channel.close(); // the child exits when it reads end-of-file
-            } catch (IOException e) {
-                // closed already
-            }
+            channel.close(); // the child exits when it reads end-of-file
             cgroup.ifPresent(c -> exit.whenComplete((s, e) -> c.remove()));
         }
     }
@@ -141,14 +146,14 @@ final class UnixForkServer implements ForkServer {
         int port;
         try {
             if (request.codeSlot().isPresent()) {
-                write(child.channel(), "code " + request.codeSlot().get() + "\n");
-                String mounted = readLine(child.channel());
+                child.channel().write("code " + request.codeSlot().get() + "\n");
+                String mounted = child.channel().readLine();
                 if (!mounted.equals("mounted")) {
                     throw new IOException("the forked child could not show its code: " + mounted);
                 }
             }
-            write(child.channel(), "env " + json(request.environment()) + "\n");
-            String[] reported = readLine(child.channel()).split(" ");
+            child.channel().write("env " + json(request.environment()) + "\n");
+            String[] reported = child.channel().readLine().split(" ");
             port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
         } catch (IOException | RuntimeException e) {
             child.discard();
@@ -192,12 +197,17 @@ final class UnixForkServer implements ForkServer {
     private Spare forkSpare(Limits limits) throws IOException {
         String id = "fork-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
         Optional<Cgroup> cgroup = cgroups.create(id, limits.memoryMb(), limits.pidLimit());
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ForkConnection channel;
         try {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            write(channel, "fork {\"tmpBytes\":" + limits.tmpSizeMb() * 1024L * 1024L
+            channel = ForkConnection.open(socket, poller);
+        } catch (IOException | RuntimeException e) {
+            cgroup.ifPresent(Cgroup::remove);
+            throw e;
+        }
+        try {
+            channel.write("fork {\"tmpBytes\":" + limits.tmpSizeMb() * 1024L * 1024L
                     + (limits.code() ? ",\"code\":true}\n" : "}\n"));
-            int childPid = Integer.parseInt(readLine(channel));
+            int childPid = Integer.parseInt(channel.readLine());
             CompletableFuture<ExitStatus> exit = exits.computeIfAbsent(childPid, p -> new CompletableFuture<>());
             exit.whenComplete((s, e) -> exits.remove(childPid));
             long host = hostPidOf(childPid);
@@ -206,7 +216,7 @@ final class UnixForkServer implements ForkServer {
                     CgroupFiles.write(procs, Long.toString(host));
                 }
             }
-            write(channel, "g");
+            channel.write("g");
             if (limits.code()) {
                 mapIds(channel, host);
             }
@@ -223,9 +233,8 @@ final class UnixForkServer implements ForkServer {
      * so ("m"). Only a node that is root on the host may write such maps; elsewhere this fails, and with it
      * the fork.
      */
-    private static void mapIds(SocketChannel channel, long host) throws IOException {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        if (channel.read(one) != 1 || one.get(0) != 'u') {
+    private static void mapIds(ForkConnection channel, long host) throws IOException {
+        if (channel.read() != 'u') {
             throw new IOException("the forked child made no user namespace");
         }
         long own = CHILD_IDS_BASE + host;
@@ -244,7 +253,7 @@ final class UnixForkServer implements ForkServer {
         }
         Files.writeString(proc.resolve("uid_map"), uid + " " + own + " 1");
         Files.writeString(proc.resolve("gid_map"), gid + " " + own + " 1");
-        write(channel, "m");
+        channel.write("m");
     }
 
     @Override
