@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The node's side of {@code hearth_fork.py}: one control connection per server (its children's exits
  * come back on it, read by one virtual thread), and one connection per fork that becomes the child's
- * output. The server's socket is reached through {@code /proc/<pid>/root}, so nothing outside the
+ * output ({@link ForkConnection}: with the launcher's poller a native socket it watches, so a forked
+ * environment costs no thread). The server's socket is reached through {@code /proc/<pid>/root}, so nothing outside the
  * sandbox is shared with it. A child is placed in its cgroup by the node before it runs any code of the
  * function: it waits for the node's "g" after reporting its pid.
  *
