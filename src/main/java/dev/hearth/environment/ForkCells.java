@@ -77,6 +77,9 @@ final class ForkCells {
      */
     static Optional<Server> start(SandboxLauncher launcher, StemCells.Template template, String id, Path root,
                                   java.util.Map<String, String> environment) throws IOException, Unavailable {
+        if (!nodeIsRoot()) {
+            throw new Unavailable("only a node running as root can give forked children host ids of their own");
+        }
         Path slots = Files.createDirectories(root.resolve("slots"));
         Path held = Files.createDirectories(root.resolve("held"));
         environment.put(FORK_VARIABLE, "1");
@@ -101,6 +104,19 @@ final class ForkCells {
             sandbox.close();
             throw e;
         }
+    }
+
+    private static boolean nodeIsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.substring(4).trim().split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     /** Attaches once the server listens (its socket appears a few milliseconds after the interpreter starts). */

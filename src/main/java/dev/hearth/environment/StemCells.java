@@ -80,6 +80,9 @@ final class StemCells implements AutoCloseable {
     private volatile boolean linksImpossible;
     /** Set once fork servers turned out impossible here: Python then gets single-use cells too. */
     private volatile boolean forksUnavailable;
+    /** Forks refused by live servers in a row: a node that cannot isolate children gives up on forks. */
+    private final AtomicInteger forkFailures = new AtomicInteger();
+    private static final int FORK_FAILURES_LIMIT = 3;
     private volatile boolean closed;
 
     /**
@@ -226,7 +229,9 @@ final class StemCells implements AutoCloseable {
                 continue;
             }
             try {
-                return Optional.of(ForkCells.fork(server, wanted, settings.maxEntries()));
+                Optional<Sandbox> child = Optional.of(ForkCells.fork(server, wanted, settings.maxEntries()));
+                forkFailures.set(0);
+                return child;
             } catch (TreeLinks.NotMirrored e) {
                 notMirrored(e, wanted);
                 return Optional.empty();
@@ -234,6 +239,11 @@ final class StemCells implements AutoCloseable {
                 LOG.debug("fork server {} did not start {}: {}", server.sandbox().id(), wanted.id(), e.toString());
                 if (!server.alive()) {
                     ended(template, shelf, server);
+                } else if (forkFailures.incrementAndGet() >= FORK_FAILURES_LIMIT) {
+                    LOG.info("Python stem cells are single-use on this node: forks keep failing ({})", e.toString());
+                    forksUnavailable = true;
+                    shelf.forks = false;
+                    shelf.servers.stream().filter(s -> s.children().get() == 0).forEach(s -> ended(template, shelf, s));
                 }
                 return Optional.empty();
             }
