@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * single-use cell's code), which the child binds read-only onto {@code /var/task} and {@code /opt} in its
  * own mount namespace before it drops its capabilities; the node then renames the slot out of the server's
  * view (the child's binds follow the directory), so no other child can see it. Each child has its own
- * cgroup and limits, a private {@code /tmp}, host ids of its own (so siblings cannot reach each other
- * through {@code /proc} or signals) and the function's complete environment; it imports the user's code
+ * cgroup and limits, a private {@code /tmp}, host ids of its own (so no child can signal a sibling or
+ * its server; {@code /proc} entries are refused across user namespaces anyway) and the function's complete environment; it imports the user's code
  * after the fork, so init runs in every environment as on AWS.
  *
  * <p>A server's death kills its children (its pid namespace goes with it); {@link StemCells} notices the

@@ -28,8 +28,8 @@ public interface ForkServer extends AutoCloseable {
      * @param codeSlot    for a runtime's fork server (one that starts environments of many functions): the
      *                    directory under the server's {@code /var/task} whose {@code task} and {@code opt}
      *                    the child shows read-only as its {@code /var/task} and {@code /opt}; such a child
-     *                    also runs as host ids of its own, so that its siblings cannot reach it through
-     *                    {@code /proc}. {@link #fork} returns once the child has mounted them: the slot may
+     *                    also runs as host ids of its own, so that neither its siblings nor it can signal
+     *                    another (their {@code /proc} entries are refused across user namespaces anyway). {@link #fork} returns once the child has mounted them: the slot may
      *                    then leave the server's view (a rename keeps the child's binds)
      */
     record Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb,

@@ -20,12 +20,13 @@ Pids are the sandbox's own (its pid namespace).
 Children of a runtime's fork server (Hearth's stem cells; one server starts environments of many functions)
 ask for more in the fork request: {"code": true}. Such a child does not map its own ids: once it has made
 its namespaces it writes "u", the platform (root on the host) maps the child's uid and gid to host ids of
-its own and writes "m", and the child takes them on, so that no two children can read each other's /proc
-entries (/proc/<pid>/root, environ) or signal each other. It keeps its capabilities (in its own user
-namespace) until the platform writes "code <slot>\n": the server's /var/task holds a directory per child
-being started, <slot>/task and <slot>/opt, which the child binds read-only onto /var/task and /opt (the
-second bind covers every other slot), then drops every capability and answers "mounted\n" (or
-"error <reason>\n" and exits); then comes "env <json>\n" as above.
+its own and writes "m", and the child takes them on, so that no child can signal another or the server
+(a signal needs only the same uid; /proc/<pid>/root, environ and the like are refused across user
+namespaces anyway). It keeps its capabilities (in its own user namespace) until the platform writes
+"code <slot>\\n": the server's /var/task holds a directory per child being started, <slot>/task and
+<slot>/opt, which the child binds read-only onto /var/task and /opt (the second bind covers every other
+slot), then drops every capability and answers "mounted\\n" (or "error <reason>\\n" and exits); then comes
+"env <json>\\n" as above.
 
 In the child, before it returns to the caller: its own user and mount namespaces with a private tmpfs on
 /tmp (holding a copy of what the server's /tmp held, this directory aside), every capability dropped,

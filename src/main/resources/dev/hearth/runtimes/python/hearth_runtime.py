@@ -866,11 +866,12 @@ def _become_function():
 def _become_forked_function():
     """As a runtime's fork server (a stem cell that starts environments of many functions, HEARTH_FORK_CELL=1):
     serves forks (hearth_fork) and returns only in a child, whose code the platform has bound at /var/task and
-    /opt and whose environment is the function's; then goes on as _become_function's cell does."""
+    /opt and whose environment is the function's; then goes on as _become_function's cell does. Returns the
+    Runtime API connection the child opened as soon as it had its environment (the platform learns its port)."""
     before = set(sys.modules)
     import hearth_fork
     added = {k: v for k, v in os.environ.items() if k not in ("HEARTH_STEM_CELL", "HEARTH_FORK_CELL")}
-    environment, _ = hearth_fork.ForkServer().serve()  # (environment, what connect returned: nothing here)
+    environment, early = hearth_fork.ForkServer().serve(lambda environment: connect_ahead())
     # The fork machinery's modules are not the function's: a fresh start has not imported them.
     for name in set(sys.modules) - before:
         del sys.modules[name]
@@ -881,6 +882,7 @@ def _become_forked_function():
     os.dup2(null, 0)
     os.close(null)
     os.chdir(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
+    return early
 
 
 def connect(address):
@@ -966,10 +968,10 @@ def main(early=None, stem_cell=False):
     fork_server = os.environ.pop("HEARTH_SNAPSHOT_FORK", None) == "1"
     if stem_cell:
         if os.environ.get("HEARTH_FORK_CELL") == "1":
-            _become_forked_function()
+            early = _become_forked_function()
         else:
             _become_function()
-        early = connect_ahead()
+            early = connect_ahead()
     _configure()
     sys.stdout = _Unbuffered(sys.stdout)
     sys.stderr = _Unbuffered(sys.stderr)
