@@ -1,5 +1,7 @@
 package dev.hearth.sandbox;
 
+import dev.hearth.os.SocketDiag;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,8 +13,8 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * Finds which process holds the client end of a loopback TCP connection, from {@code /proc}: the
- * socket's inode from {@code /proc/net/tcp[6]}, then the process whose {@code /proc/<pid>/fd} links to
+ * Finds which process holds the client end of a loopback TCP connection: the socket's inode (from the
+ * kernel's socket diagnostics, or {@code /proc/net/tcp[6]}), then the process whose {@code /proc/<pid>/fd} links to
  * it. Sandboxes share the host's network, so this is how a Runtime API endpoint knows that a connection
  * comes from its own sandbox and not from another function probing 127.0.0.1.
  *
@@ -59,8 +61,18 @@ public final class LoopbackConnections {
         return false;
     }
 
-    /** The inode of the socket whose local port is {@code clientPort} and remote port {@code serverPort}. */
+    /**
+     * The inode of the socket whose local port is {@code clientPort} and remote port {@code serverPort}: asked
+     * of the kernel for that one connection when it can be ({@link SocketDiag}, microseconds), otherwise
+     * searched for in {@code /proc/net/tcp[6]}, which lists every TCP socket of the machine (milliseconds).
+     */
     static OptionalLong clientInode(int clientPort, int serverPort) {
+        OptionalLong asked = SocketDiag.loopbackClientInode(clientPort, serverPort);
+        return asked.isPresent() ? asked : procClientInode(clientPort, serverPort);
+    }
+
+    /** {@link #clientInode} from {@code /proc/net/tcp[6]}. */
+    static OptionalLong procClientInode(int clientPort, int serverPort) {
         String local = ":" + hexPort(clientPort);
         String remote = ":" + hexPort(serverPort);
         for (String table : List.of("net/tcp", "net/tcp6")) {
