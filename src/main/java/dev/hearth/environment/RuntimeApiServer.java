@@ -131,7 +131,10 @@ final class RuntimeApiServer {
                 // Long polls have no timeout: an idle runtime may sit on /next for as long as it stays warm.
                 .setIdleTimeout(0)
                 // curl and some HTTP clients ask before sending a large body.
-                .setHandle100ContinueAutomatically(true))
+                .setHandle100ContinueAutomatically(true)
+                // HTTP/1.1 only, as Lambda's own Runtime API: no h2c upgrade (a client that asked for one
+                // got "101 Switching Protocols" and then lost its connection when the gate refused it).
+                .setHttp2ClearTextEnabled(false))
                 .connectionHandler(this::verdictOf)
                 .requestHandler(this::onRequest);
     }
