@@ -26,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sandbox is shared with it. A child is placed in its cgroup by the node before it runs any code of the
  * function: it waits for the node's "g" after reporting its pid.
  *
- * <p>Threading: thread-safe; {@link #fork} blocks (two short round trips, a few {@code /proc} reads). Spares
- * are forked on virtual threads, the one after a fork a little later ({@link #REFILL_DELAY_MILLIS}).
+ * <p>Threading: thread-safe; {@link #fork} blocks (two short round trips, a few {@code /proc} reads).
  */
 final class UnixForkServer implements ForkServer {
     static final String SOCKET = "tmp/.hearth-fork/control.sock";
@@ -37,13 +36,6 @@ final class UnixForkServer implements ForkServer {
      * live processes, and far above any account's ids.
      */
     static final long CHILD_IDS_BASE = 0x70000000L;
-    /**
-     * How long after a fork the next spare is made. Made at once, it competed for the cores with the child
-     * just handed out, whose restore (or import of the function's code) is the cold start someone waits
-     * for: on the two-core machine a SnapStart restore's p50 went from about 19 to 14 ms with the spare
-     * made afterwards. A fork arriving meanwhile makes its own child, as one arriving during a refill did.
-     */
-    static final long REFILL_DELAY_MILLIS = 50;
 
     /** Creates a child's cgroup with a sandbox's usual limits for its memory size; empty without cgroups. */
     interface ChildCgroups {
@@ -169,7 +161,7 @@ final class UnixForkServer implements ForkServer {
             throw e instanceof IOException io ? io : new IOException("the forked child answered badly: " + e, e);
         }
         child.cgroup().ifPresent(c -> cgroups.started(c, limits.memoryMb(), limits.pidLimit()));
-        refillLater(limits);
+        refill(limits);
         return new ForkedSandbox(request.id(), child.hostPid(), child.channel(), child.cgroup(), child.exit(), port);
     }
 
@@ -181,21 +173,6 @@ final class UnixForkServer implements ForkServer {
     @Override
     public void prepareWithCode(int memoryMb, int pidLimit, int tmpSizeMb) {
         refill(new Limits(memoryMb, pidLimit, tmpSizeMb, true));
-    }
-
-    /** As {@link #refill}, {@link #REFILL_DELAY_MILLIS} from now: after the child just forked has started. */
-    private void refillLater(Limits limits) {
-        if (!alive || spare.get() != null) {
-            return;
-        }
-        Thread.ofVirtual().name("hearth-fork-spare-" + serverHostPid).start(() -> {
-            try {
-                Thread.sleep(REFILL_DELAY_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            refill(limits);
-        });
     }
 
     /** Forks a spare with {@code limits} on a virtual thread, unless one is there or being made. */
