@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,15 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: thread-safe. {@link #close} blocks up to a few seconds for the child to go.
  */
 final class ForkedSandbox implements Sandbox {
-    private static final long EXIT_WAIT_SECONDS = 5;
-
     private final String id;
     private final long hostPid;
     private final ForkConnection output;
     private final Optional<Cgroup> cgroup;
     private final CompletableFuture<ExitStatus> exit;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile OptionalLong finalPeak = OptionalLong.empty();
+    private final CgroupAccount account;
     /** The local port of the child's first Runtime API connection, as the child reported it; 0 if none. */
     private final int firstClientPort;
     private final AtomicBoolean firstClaimed = new AtomicBoolean();
@@ -46,10 +41,8 @@ final class ForkedSandbox implements Sandbox {
         this.hostPid = hostPid;
         this.output = output;
         this.cgroup = cgroup;
-        this.exit = reported.thenApply(s -> {
-            finalPeak = cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
-            return new ExitStatus(s.exitCode(), s.signal(), cgroup.map(Cgroup::oomKilled).orElse(false));
-        });
+        this.account = new CgroupAccount(cgroup);
+        this.exit = reported.thenApply(s -> new ExitStatus(s.exitCode(), s.signal(), account.atExit()));
     }
 
     @Override
@@ -130,10 +123,7 @@ final class ForkedSandbox implements Sandbox {
 
     @Override
     public OptionalLong maxMemoryUsedBytes() {
-        if (exit.isDone()) {
-            return finalPeak;
-        }
-        return cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
+        return account.maxMemoryUsedBytes(exit.isDone());
     }
 
     @Override
@@ -142,14 +132,7 @@ final class ForkedSandbox implements Sandbox {
             return;
         }
         kill();
-        try {
-            exit.get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Still remove the cgroup: a process stuck in the kernel is killed when it returns.
-        }
-        cgroup.ifPresent(Cgroup::remove);
+        account.awaitExitThenRemove(exit);
         output.close();
     }
 

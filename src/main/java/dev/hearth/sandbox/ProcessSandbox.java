@@ -8,9 +8,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -29,26 +26,21 @@ import java.util.function.Consumer;
  */
 final class ProcessSandbox implements Sandbox {
 
-    private static final long EXIT_WAIT_SECONDS = 5;
-
     private final String id;
     private final TopProcess process;
     private final Optional<Cgroup> cgroup;
     private final Consumer<? super ProcessSandbox> onClose;
     private final CompletableFuture<ExitStatus> exit;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Read when the tree exits, before {@link #close} removes the cgroup; empty until then. */
-    private volatile OptionalLong finalPeak = OptionalLong.empty();
+    private final CgroupAccount account;
 
     ProcessSandbox(String id, TopProcess process, Optional<Cgroup> cgroup, Consumer<? super ProcessSandbox> onClose) {
         this.id = id;
         this.process = process;
         this.cgroup = cgroup;
         this.onClose = onClose;
-        this.exit = process.exitValue().thenApply(value -> {
-            finalPeak = cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
-            return status(value, cgroup.map(Cgroup::oomKilled).orElse(false));
-        });
+        this.account = new CgroupAccount(cgroup);
+        this.exit = process.exitValue().thenApply(value -> status(value, account.atExit()));
     }
 
     /** The sandbox's cgroup, when the machine gives one. */
@@ -128,10 +120,7 @@ final class ProcessSandbox implements Sandbox {
 
     @Override
     public OptionalLong maxMemoryUsedBytes() {
-        if (exit.isDone()) {
-            return finalPeak;
-        }
-        return cgroup.map(Cgroup::peakMemoryBytes).orElse(OptionalLong.empty());
+        return account.maxMemoryUsedBytes(exit.isDone());
     }
 
     @Override
@@ -141,14 +130,7 @@ final class ProcessSandbox implements Sandbox {
         }
         try {
             kill();
-            try {
-                exit.get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // Still remove the cgroup: a process stuck in the kernel will be killed when it returns.
-            }
-            cgroup.ifPresent(Cgroup::remove);
+            account.awaitExitThenRemove(exit);
         } finally {
             process.release();
             onClose.accept(this);
