@@ -2,29 +2,19 @@ package dev.hearth.environment;
 
 import dev.hearth.os.ChildProcess;
 import dev.hearth.os.Linux;
-import dev.hearth.os.OutputPipes;
-import dev.hearth.os.Poller;
 import dev.hearth.os.SpawnRequest;
-import dev.hearth.sandbox.ExitStatus;
-import dev.hearth.sandbox.Sandbox;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -35,56 +25,32 @@ class ProcessOutputTest {
 
     @TempDir
     Path dir;
-    private Vertx vertx;
-    private Context context;
-    private Poller poller;
+    private OutputLoop loop;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<String> ends = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         assumeThat(Linux.unavailable()).as("native processes on this machine").isEmpty();
-        vertx = Vertx.vertx();
-        context = vertx.getOrCreateContext();
-        poller = Poller.start("test-poller");
+        loop = new OutputLoop();
     }
 
     @AfterEach
     void stop() {
-        if (poller != null) {
-            poller.close();
-            vertx.close();
+        if (loop != null) {
+            loop.close();
         }
     }
 
     private ChildProcess sh(String script) throws Exception {
         return ChildProcess.spawn(new SpawnRequest(List.of("sh", "-c", script), Map.of("PATH", "/usr/bin:/bin",
-                "DONE", dir.resolve("done").toString()), Optional.empty(), false, Optional.empty()), poller);
+                "DONE", dir.resolve("done").toString()), Optional.empty(), false, Optional.empty()), loop.poller);
     }
 
     private ProcessOutput read(ChildProcess child) throws Exception {
-        ProcessOutput output = new ProcessOutput(vertx, context, lines::addAll, () -> ends.add("ended"));
-        onContext(() -> output.start(new PipeSandbox(child)));
+        ProcessOutput output = new ProcessOutput(loop.vertx, loop.context, lines::addAll, () -> ends.add("ended"));
+        loop.onContext(() -> output.start(new PipesSandbox(child.pid(), child.output(), child::kill, child::close)));
         return output;
-    }
-
-    private <T> T onContext(java.util.concurrent.Callable<T> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                result.complete(call.call());
-            } catch (Exception e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result.get(5, TimeUnit.SECONDS);
-    }
-
-    private void onContext(Runnable run) throws Exception {
-        onContext(() -> {
-            run.run();
-            return null;
-        });
     }
 
     @Test
@@ -93,14 +59,14 @@ class ProcessOutputTest {
             ProcessOutput output = read(child);
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("done")));
 
-            List<String> atSettle = onContext(() -> {
+            List<String> atSettle = loop.onContext(() -> {
                 List<String> seen = new CopyOnWriteArrayList<>();
                 output.afterSettled(() -> seen.addAll(lines));
                 return seen; // filled synchronously: no timer, no marker, no other thread
             });
 
             assertThat(atSettle).containsExactlyInAnyOrder("one", "two", "err", "no newline");
-            assertThat(onContext(output::ended)).isFalse();
+            assertThat(loop.onContext(output::ended)).isFalse();
             child.kill();
         }
     }
@@ -113,8 +79,8 @@ class ProcessOutputTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> ends.size() == 2);
 
             assertThat(lines).hasSize(501).startsWith("line 0").endsWith("line 499", "tail");
-            assertThat(onContext(output::ended)).isTrue();
-            assertThat(poller.watched()).as("pipes and the reaped process are no longer watched").isZero();
+            assertThat(loop.onContext(output::ended)).isTrue();
+            assertThat(loop.poller.watched()).as("pipes and the reaped process are no longer watched").isZero();
         }
     }
 
@@ -127,45 +93,6 @@ class ProcessOutputTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> ends.size() == 2);
 
             assertThat(lines).hasSize(lineCount).allMatch(line -> line.length() == 999);
-        }
-    }
-
-    /** The smallest sandbox around a native child: what ProcessOutput asks of one. */
-    private record PipeSandbox(ChildProcess child) implements Sandbox {
-        public String id() {
-            return "test";
-        }
-
-        public long pid() {
-            return child.pid();
-        }
-
-        public InputStream stdout() {
-            throw new AssertionError("a sandbox with pipes is not read through its streams");
-        }
-
-        public InputStream stderr() {
-            throw new AssertionError("a sandbox with pipes is not read through its streams");
-        }
-
-        public Optional<OutputPipes> outputPipes() {
-            return Optional.of(child.output());
-        }
-
-        public CompletableFuture<ExitStatus> exit() {
-            return new CompletableFuture<>();
-        }
-
-        public void kill() {
-            child.kill();
-        }
-
-        public OptionalLong maxMemoryUsedBytes() {
-            return OptionalLong.empty();
-        }
-
-        public void close() {
-            child.close();
         }
     }
 }
