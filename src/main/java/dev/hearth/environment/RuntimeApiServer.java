@@ -114,13 +114,26 @@ final class RuntimeApiServer {
         PeerGate OPEN = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(true);
     }
 
+    /** Refuses every connection: a prepared endpoint's gate until an environment takes it. */
+    private static final PeerGate REFUSE_ALL = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(false);
+
     private final HttpServer server;
-    private final Handler handler;
-    private final PeerGate gate;
+    /** Set once, before any connection can be admitted: at construction, or by {@link #attach}. */
+    private volatile Handler handler;
+    private volatile PeerGate gate;
+    private volatile Future<Integer> listening;
     /** Per connection: the gate's verdict, once asked. Only touched on the context's event loop. */
     private final java.util.Map<io.vertx.core.http.HttpConnection, java.util.concurrent.CompletableFuture<Boolean>>
             verdicts = new java.util.HashMap<>();
-    private io.vertx.core.Context context;
+    private volatile io.vertx.core.Context context;
+
+    /**
+     * A prepared endpoint: bound ahead of demand (SnapStart binds one per version while a spare waits), it
+     * refuses every connection until {@link #attach} gives it its environment.
+     */
+    RuntimeApiServer(Vertx vertx) {
+        this(vertx, null, REFUSE_ALL);
+    }
 
     RuntimeApiServer(Vertx vertx, Handler handler, PeerGate gate) {
         this.handler = handler;
@@ -139,10 +152,31 @@ final class RuntimeApiServer {
                 .requestHandler(this::onRequest);
     }
 
-    /** Binds; completes with the port. Call on the environment's context. */
+    /**
+     * Binds; completes with the port. Call on the environment's context. Once bound, the same answer again
+     * (a prepared endpoint is bound already when its environment starts).
+     */
     Future<Integer> listen() {
-        context = Vertx.currentContext();
-        return server.listen().map(HttpServer::actualPort);
+        if (listening == null) {
+            context = Vertx.currentContext();
+            listening = server.listen().map(HttpServer::actualPort);
+        }
+        return listening;
+    }
+
+    /**
+     * Gives a prepared endpoint its environment; it serves nothing before. Call before the port is handed to
+     * anyone: a connection that came earlier stays refused. Returns this endpoint.
+     */
+    RuntimeApiServer attach(Handler handler, PeerGate gate) {
+        this.handler = handler;
+        this.gate = gate;
+        return this;
+    }
+
+    /** The context {@link #listen} was called on: where every request is handled. */
+    io.vertx.core.Context context() {
+        return context;
     }
 
     /** Closes the port and every connection on it (a parked {@code /next} included). */

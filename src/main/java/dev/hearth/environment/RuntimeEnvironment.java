@@ -117,17 +117,19 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.spec = spec;
         this.logStreamName = logStreamName;
         this.vertx = vertx;
-        this.context = context;
+        // A SnapStart version's environment takes the endpoint its template bound ahead (and its context).
+        Optional<RuntimeApiServer> prepared = snapshots.flatMap(s -> s.takeEndpoint(spec));
+        this.context = prepared.map(RuntimeApiServer::context).orElse(context);
         this.launcher = launcher;
         this.cells = cells;
         this.snapshots = snapshots;
         this.runtimes = runtimes;
         this.clock = clock;
         this.settings = settings;
-        this.api = new RuntimeApiServer(vertx, this, settings.verifyRuntimePeers()
-                ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN);
+        RuntimeApiServer.PeerGate gate = settings.verifyRuntimePeers() ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN;
+        this.api = prepared.isPresent() ? prepared.get().attach(this, gate) : new RuntimeApiServer(vertx, this, gate);
         this.log = new InvocationLog(stream, clock, spec);
-        this.output = new ProcessOutput(vertx, context, log::output, this::maybeFinish);
+        this.output = new ProcessOutput(vertx, this.context, log::output, this::maybeFinish);
         this.deadlines = new DeadlineTimer(vertx, clock, this::currentDeadline, this::onDeadline);
         this.createdNanos = System.nanoTime();
         this.lastUsedNanos = createdNanos;
@@ -268,6 +270,9 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                         log.line(restoreStart);
                         onLaunched(child, restoreFrom);
                     });
+                    // The child connected before reporting its port: its connection is admitted from here,
+                    // without waiting for the context's turn (served after onLaunched, queued first).
+                    launchedSandbox.complete(child);
                     return;
                 } catch (IOException e) {
                     // The snapshot is gone (its template died): this environment starts as a cold one instead.
@@ -310,10 +315,26 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     /**
      * The Runtime API's peer gate: a connection is served only if its client end belongs to this
-     * environment's sandbox. Asked on the context; answered from a virtual thread.
+     * environment's sandbox. Asked on the context; answered off the event loop: on the launching virtual
+     * thread when the sandbox is not known yet, else on a blocking one.
      */
     private java.util.concurrent.CompletableFuture<Boolean> admitsConnection(int clientPort, int serverPort) {
-        return launchedSandbox.thenApplyAsync(s -> s.ownsLoopbackConnection(clientPort, serverPort), settings.blocking());
+        java.util.concurrent.CompletableFuture<Boolean> verdict = new java.util.concurrent.CompletableFuture<>();
+        launchedSandbox.thenAccept(s -> {
+            Runnable check = () -> {
+                try {
+                    verdict.complete(s.ownsLoopbackConnection(clientPort, serverPort));
+                } catch (RuntimeException e) {
+                    verdict.completeExceptionally(e);
+                }
+            };
+            if (io.vertx.core.Context.isOnEventLoopThread()) {
+                settings.blocking().execute(check);
+            } else {
+                check.run();
+            }
+        });
+        return verdict;
     }
 
     private void onLaunched(Sandbox launched, long launchedAt) {

@@ -25,8 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * version is published and, after a restart of the node (templates are processes, not files), again on
  * the first cold start that needs it.
  *
+ * <p>Each ready template also keeps one Runtime API endpoint bound ahead of demand ({@link #takeEndpoint}), as
+ * its fork server keeps a spare child: a restored environment takes both, so that neither the bind nor the
+ * fork is on its cold start's path. The endpoint is still the environment's own (one port per environment,
+ * refusing every connection until the environment is attached to it).
+ *
  * <p>Threading: thread-safe. {@link #forkServerFor} blocks while a template it had to start initialises;
- * it is called from an environment's launching virtual thread.
+ * it is called from an environment's launching virtual thread. {@link #takeEndpoint} never blocks.
  */
 final class SnapshotTemplates implements Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotTemplates.class);
@@ -38,6 +43,8 @@ final class SnapshotTemplates implements Snapshots {
     private final Clock clock;
     private final EnvironmentSettings settings;
     private final Map<String, SnapshotTemplate> templates = new ConcurrentHashMap<>();
+    /** Per template key: an endpoint bound and waiting for the version's next environment. */
+    private final Map<String, RuntimeApiServer> endpoints = new ConcurrentHashMap<>();
     /** False once a template showed that forked environments cannot get a private /tmp here. */
     private volatile boolean forkable = true;
     private final AtomicBoolean warned = new AtomicBoolean();
@@ -71,6 +78,8 @@ final class SnapshotTemplates implements Snapshots {
                     refuseForks("this machine does not let a sandbox create user namespaces, so environments"
                             + " forked from a snapshot could not get a private /tmp");
                     template.shutdown();
+                } else {
+                    prepareEndpoint(key(spec.functionArn(), spec.version()));
                 }
                 return Optional.<Failure>empty();
             }
@@ -109,6 +118,53 @@ final class SnapshotTemplates implements Snapshots {
         }
     }
 
+    /**
+     * The endpoint bound ahead for {@code spec}'s version, if its template is ready and one is waiting; the
+     * next is bound in the background. Empty otherwise: the environment binds its own.
+     */
+    Optional<RuntimeApiServer> takeEndpoint(EnvironmentSpec spec) {
+        if (!forkable || closed || !EnvironmentVariables.SNAP_START.equals(spec.initializationType())) {
+            return Optional.empty();
+        }
+        String key = key(spec.functionArn(), spec.version());
+        SnapshotTemplate template = templates.get(key);
+        if (template == null || template.ended()) {
+            return Optional.empty();
+        }
+        RuntimeApiServer endpoint = endpoints.remove(key);
+        prepareEndpoint(key);
+        return Optional.ofNullable(endpoint);
+    }
+
+    /**
+     * Binds an endpoint for the template at {@code key} on a context of its own (made on a virtual thread, as
+     * the environment factory makes an environment's), unless one is waiting already.
+     */
+    private void prepareEndpoint(String key) {
+        if (closed || endpoints.containsKey(key)) {
+            return;
+        }
+        Thread.ofVirtual().name("hearth-snapshot-endpoint").start(() -> {
+            RuntimeApiServer endpoint = new RuntimeApiServer(vertx);
+            vertx.getOrCreateContext().runOnContext(v -> endpoint.listen().onComplete(bound -> {
+                SnapshotTemplate template = templates.get(key);
+                boolean wanted = bound.succeeded() && !closed && template != null && !template.ended();
+                if (!wanted || endpoints.putIfAbsent(key, endpoint) != null) {
+                    endpoint.close();
+                } else if (closed || templates.get(key) != template) {
+                    closeEndpoint(key); // closed or discarded meanwhile
+                }
+            }));
+        });
+    }
+
+    private void closeEndpoint(String key) {
+        RuntimeApiServer endpoint = endpoints.remove(key);
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
     @Override
     public void countMemoryIn(java.util.function.LongConsumer memoryBudget) {
         this.budget = memoryBudget;
@@ -117,6 +173,7 @@ final class SnapshotTemplates implements Snapshots {
     @Override
     public void discard(String functionArn, String version) {
         SnapshotTemplate template = templates.remove(key(functionArn, version));
+        closeEndpoint(key(functionArn, version));
         if (template != null) {
             template.shutdown();
         }
@@ -127,6 +184,7 @@ final class SnapshotTemplates implements Snapshots {
         closed = true;
         List<SnapshotTemplate> all = List.copyOf(templates.values());
         templates.clear();
+        List.copyOf(endpoints.keySet()).forEach(this::closeEndpoint);
         all.forEach(SnapshotTemplate::shutdown);
         for (SnapshotTemplate template : all) {
             try {
@@ -166,6 +224,7 @@ final class SnapshotTemplates implements Snapshots {
         }
         List<SnapshotTemplate> all = List.copyOf(templates.values());
         templates.clear();
+        List.copyOf(endpoints.keySet()).forEach(this::closeEndpoint);
         all.forEach(SnapshotTemplate::shutdown);
     }
 
