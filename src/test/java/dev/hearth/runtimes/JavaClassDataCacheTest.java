@@ -38,6 +38,7 @@ class JavaClassDataCacheTest extends ProcessTestSupport {
     private static final String HANDLER = "example.Echo::handleRequest";
     /** What {@code -Xlog:class+load} says of a RIC class that came from a CDS archive or AOT cache. */
     private static final String FROM_CACHE = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda source: shared objects file";
+    private static final String EVENT_SERIALIZERS = "com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers";
 
     @TempDir
     static Path unpackDir;
@@ -81,6 +82,19 @@ class JavaClassDataCacheTest extends ProcessTestSupport {
 
         assertResponse(api.invoke("{\"a\":1}"), "{\"echo\":{\"a\":1}}");
         assertThat(process.stdout()).anyMatch(line -> line.contains(FROM_CACHE));
+    }
+
+    @Test
+    void handlerWithAPlainClassResult_findsTheRicsEventSerializersInTheCache() {
+        // A result of a plain class (String, a POJO, Object) makes the RIC load its Lambda-event serialisers;
+        // the training handler's shape puts them in the cache, so they are not read from the jar.
+        String greeter = "example.Greeter::handleRequest";
+        LaunchPlanner.Plan plan = planner.plan("java21", greeter, MEMORY_MB, Optional.empty());
+        process = RuntimeProcess.start(((LaunchPlanner.Plan.Ready) plan).launch(), task, api, greeter, MEMORY_MB,
+                Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load"));
+
+        assertResponse(api.invoke("{\"name\":\"x\"}"), "\"hello x\"");
+        assertThat(process.stdout()).anyMatch(line -> line.contains(EVENT_SERIALIZERS + " source: shared objects file"));
     }
 
     @Test
@@ -152,7 +166,8 @@ class JavaClassDataCacheTest extends ProcessTestSupport {
     }
 
     private static void compileEcho() throws IOException {
-        Path source = Files.createDirectories(unpackDir.resolve("src/example")).resolve("Echo.java");
+        Path dir = Files.createDirectories(unpackDir.resolve("src/example"));
+        Path source = dir.resolve("Echo.java");
         Files.writeString(source, """
                 package example;
                 import java.util.Map;
@@ -162,10 +177,20 @@ class JavaClassDataCacheTest extends ProcessTestSupport {
                     }
                 }
                 """);
+        Path greeter = dir.resolve("Greeter.java");
+        Files.writeString(greeter, """
+                package example;
+                import java.util.Map;
+                public class Greeter {
+                    public String handleRequest(Map<String, Object> event) {
+                        return "hello " + event.get("name");
+                    }
+                }
+                """);
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int status = compiler.run(null, OutputStream.nullOutputStream(), errors,
-                "--release", "17", "-d", task.toString(), source.toString());
+                "--release", "17", "-d", task.toString(), source.toString(), greeter.toString());
         assertThat(status).as(errors.toString()).isZero();
     }
 }
