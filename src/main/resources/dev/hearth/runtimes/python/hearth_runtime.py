@@ -155,12 +155,7 @@ class RuntimeApiClient:
         self._reader = None
 
     def request(self, method, path, body=None, headers=None):
-        lines = ["%s %s HTTP/1.1" % (method, path), "Host: " + self._host_header, "User-Agent: " + _USER_AGENT]
-        if headers:
-            lines.extend("%s: %s" % (name, value) for name, value in headers.items())
-        if body is not None:
-            lines.append("Content-Length: %d" % len(body))
-        data = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + (body or b"")
+        data = request_bytes(self._host_header, method, path, body, headers)
         reused = self._sock is not None
         try:
             if not reused:
@@ -179,6 +174,15 @@ class RuntimeApiClient:
         except OSError:
             self._close()
             raise
+
+    def read_sent(self, method, path):
+        """The response to a request already written on the adopted connection (asked ahead); on a broken
+        connection, the request again on a fresh one."""
+        try:
+            return self._read_response()
+        except OSError:
+            self._close()
+        return self.request(method, path)
 
     def _read_response(self):
         reader = self._reader
@@ -246,8 +250,10 @@ class RuntimeApiClient:
             headers["Lambda-Runtime-Function-XRay-Error-Cause"] = xray_cause
         self._post(_API_PREFIX + "/invocation/%s/error" % request_id, to_json(error_result).encode("utf-8"), headers)
 
-    def restore_next(self):
-        status, _, body = self.request("GET", _API_PREFIX + "/restore/next")
+    def restore_next(self, sent=False):
+        """{sent}: the request went out ahead, on the adopted connection; only its answer is read."""
+        path = _API_PREFIX + "/restore/next"
+        status, _, body = self.read_sent("GET", path) if sent else self.request("GET", path)
         if status != 200:
             raise RuntimeError(
                 "Request to Lambda Runtime 'restore/next' endpoint failed. Reason: '%d'. Response body: '%s'"
@@ -274,6 +280,16 @@ class RuntimeApiClient:
 
 # ---------------------------------------------------------------------------------------------------
 # JSON
+
+
+def request_bytes(host, method, path, body=None, headers=None):
+    """An HTTP/1.1 request to the Runtime API, ready to write."""
+    lines = ["%s %s HTTP/1.1" % (method, path), "Host: " + host, "User-Agent: " + _USER_AGENT]
+    if headers:
+        lines.extend("%s: %s" % (name, value) for name, value in headers.items())
+    if body is not None:
+        lines.append("Content-Length: %d" % len(body))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + (body or b"")
 
 
 def _is_decimal(o):
@@ -925,6 +941,20 @@ def _hook_failure(e, error_type):
     return make_error("%s: %s" % (type(e).__name__, e), error_type, traceback.format_list(frames))
 
 
+def _ask_restore_ahead():
+    """In a forked environment: its connection, on which restore/next is already asked, so that the platform
+    answers it while the rest of the hand-over runs here (or None: the runtime then connects and asks)."""
+    sock = connect_ahead()
+    if sock is not None:
+        address = os.environ["AWS_LAMBDA_RUNTIME_API"]
+        try:
+            sock.sendall(request_bytes(address, "GET", _API_PREFIX + "/restore/next"))
+        except OSError:
+            sock.close()
+            return None
+    return sock
+
+
 def _snap_start(client, fork_server):
     """SnapStart after init, as AWS's runtime: before-snapshot hooks (last registered first), the snapshot
     ({fork_server}: this interpreter becomes the version's template and returns here only in each forked
@@ -942,13 +972,15 @@ def _snap_start(client, fork_server):
         _flush_output()
         client.post_init_error(error_result)
         sys.exit(64)
+    asked = False
     if fork_server is not None:
         client.restore_next()  # the template's endpoint: "snapshot taken", it now serves forks
-        _, early = fork_server.serve(lambda environment: connect_ahead())
+        _, early = fork_server.serve(lambda environment: _ask_restore_ahead())
         _configure()
         client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
         client.adopt(early)
-    client.restore_next()
+        asked = early is not None
+    client.restore_next(sent=asked)
     try:
         for func, args, kwargs in snapshot_restore_py.get_after_restore():
             func(*args, **kwargs)
