@@ -132,6 +132,43 @@ class NodeRuntimeProcessTest extends ProcessTestSupport {
         assertResponse(api.invoke("{}"), "{\"main\":true,\"mainModule\":true,\"argv1\":true,\"cached\":[]}");
     }
 
+    /**
+     * The bootstrap loads its own modules with V8's flags at their defaults (so that Node's code cache is
+     * used); the function's code must run with AWS's again: gc() in every new context, the heap capped.
+     */
+    private static final String V8_FLAGS_PROBE = """
+            ({
+              gc: typeof gc,
+              inNewContext: require('vm').runInNewContext('typeof gc'),
+              heapLimitMb: Math.round(require('v8').getHeapStatistics().heap_size_limit / 1048576),
+            })""";
+
+    private void assertAwsV8Flags(FakeRuntimeApi.Posted posted) {
+        JsonNode body = json(posted);
+        assertThat(body.get("gc").asText()).isEqualTo("function");
+        assertThat(body.get("inNewContext").asText()).isEqualTo("function");
+        // --max-old-space-size is 90 % of the memory; the young generation comes on top.
+        assertThat(body.get("heapLimitMb").asInt()).isBetween(MEMORY_MB * 9 / 10, MEMORY_MB * 9 / 10 + 64);
+    }
+
+    @Test
+    void commonJsFunctionCode_runsWithAwsV8Flags_gcInNewContextsAndTheHeapCapped() {
+        write(task.resolve("index.js"), "const probe = " + V8_FLAGS_PROBE + ";\nexports.handler = async () => probe;\n");
+        start("index.handler");
+
+        assertAwsV8Flags(api.invoke("{}"));
+    }
+
+    @Test
+    void esModuleFunctionCode_runsWithAwsV8Flags_gcInNewContextsAndTheHeapCapped() {
+        write(task.resolve("app.mjs"), "import { createRequire } from 'node:module';\n"
+                + "const require = createRequire(import.meta.url);\n"
+                + "const probe = " + V8_FLAGS_PROBE + ";\nexport const handler = async () => probe;\n");
+        start("app.handler");
+
+        assertAwsV8Flags(api.invoke("{}"));
+    }
+
     @Test
     void largeEventAndResponse_crossTheRuntimeApiWhole() {
         write(task.resolve("index.js"), "exports.handler = async (event) => ({ size: event.s.length, s: event.s });\n");

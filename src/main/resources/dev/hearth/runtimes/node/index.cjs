@@ -14,12 +14,53 @@
 
 'use strict';
 
+/**
+ * The runtime starts node with AWS's V8 flags (--expose-gc, --max-old-space-size). V8 keys code caches
+ * by a hash of every flag off its default, so with them Node rejects its built-in code cache and
+ * compiles each internal module loaded after its start-up snapshot from source: net and the streams it
+ * needs cost about 9 ms of CPU that way. Both flags have done their work once node runs (the heap limit
+ * is fixed when the isolate is made, gc() is on the context), so they are set back to their defaults
+ * while the bootstrap loads its own modules and restored, exactly as given, before the function's code
+ * is loaded (restore()). Nothing changes when NODE_OPTIONS names them too (the values V8 took would
+ * be unknown here). Obtaining V8's setter through process.binding spends that binding's one
+ * deprecation warning silently: a function calling process.binding('v8') itself is not warned again.
+ */
+function relaxV8Flags() {
+  const given = process.execArgv.filter((arg) => /^--(expose[-_]gc|max[-_]old[-_]space[-_]size=\d+)$/.test(arg));
+  if (given.length === 0 || /expose.gc|old.space/.test(process.env.NODE_OPTIONS ?? '')) {
+    return { restore: () => {} };
+  }
+  const silenced = !process.noDeprecation;
+  if (silenced) {
+    process.noDeprecation = true;
+  }
+  const { setFlagsFromString } = process.binding('v8');
+  if (silenced) {
+    delete process.noDeprecation;
+  }
+  for (const arg of given) {
+    setFlagsFromString(/^--expose/.test(arg) ? '--no-expose-gc' : '--max-old-space-size=0');
+  }
+  let restored = false;
+  return {
+    get restored() { return restored; },
+    restore: () => {
+      if (!restored) {
+        restored = true;
+        given.forEach((arg) => setFlagsFromString(arg));
+      }
+    },
+  };
+}
+
+const v8Flags = relaxV8Flags();
+
 // Only what every start needs is loaded here: node:http alone (with the streams and parsers it pulls
-// in) cost several milliseconds, and with the V8 flags the runtime starts with (--expose-gc,
-// --max-old-space-size) Node cannot use its built-in code cache, so every internal module loaded
-// beyond its start-up snapshot is compiled from source. For the same reason this bootstrap is a
-// CommonJS script: an ES-module entry loads Node's whole ES-module loader before the first line runs.
-const { createRequire } = require('node:module');
+// in) costs several milliseconds. node:module would load the ES-module loader with it: createRequire
+// is taken from the CommonJS loader's Module class (what node:module exports) instead. For the same
+// reason this bootstrap is a CommonJS script: an ES-module entry loads Node's whole ES-module loader
+// before the first line runs.
+const { createRequire } = module.constructor;
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -508,12 +549,24 @@ function resolveHandler(object, nestedProperty) {
 
 function tryRequireFile(file, extension = '') {
   const candidate = file + extension;
-  return fs.existsSync(candidate) ? userRequire(candidate) : undefined;
+  if (!fs.existsSync(candidate)) {
+    return undefined;
+  }
+  v8Flags.restore();
+  return userRequire(candidate);
 }
 
 async function tryAwaitImport(file, extension = '') {
   const candidate = file + extension;
-  return fs.existsSync(candidate) ? await import(require('node:url').pathToFileURL(candidate).href) : undefined;
+  if (!fs.existsSync(candidate)) {
+    return undefined;
+  }
+  if (!v8Flags.restored) {
+    // Node's ES-module loader, loaded by the first dynamic import, is ours to load: with the cache.
+    await import('node:path');
+    v8Flags.restore();
+  }
+  return await import(require('node:url').pathToFileURL(candidate).href);
 }
 
 /** True when the nearest package.json above {@code folder} says "type": "module". */
@@ -559,7 +612,9 @@ async function tryRequire(appRoot, moduleRoot, module) {
     return loaded;
   }
   // A module found the Node way (e.g. a package under node_modules or NODE_PATH).
-  return userRequire(userRequire.resolve(module, { paths: [appRoot, moduleRoot] }));
+  const resolved = userRequire.resolve(module, { paths: [appRoot, moduleRoot] });
+  v8Flags.restore();
+  return userRequire(resolved);
 }
 
 async function loadUserApp(appRoot, moduleRoot, module) {
@@ -923,10 +978,12 @@ async function main() {
     handler = await loadHandler(process.env.LAMBDA_TASK_ROOT || '/var/task', process.env._HANDLER || '');
     streamingMode(handler);
   } catch (error) {
+    v8Flags.restore();
     structuredConsole.logError('Uncaught Exception', error);
     errorCallbacks.uncaughtException(error);
     return;
   }
+  v8Flags.restore();
   new Runtime(client, handler, errorCallbacks).scheduleIteration();
 }
 
