@@ -1,15 +1,15 @@
 package dev.hearth.bench;
 
+import dev.hearth.os.OutputPipes;
+import dev.hearth.os.SilentPipes;
 import dev.hearth.sandbox.ExitStatus;
 import dev.hearth.sandbox.Sandbox;
 import dev.hearth.sandbox.SandboxSpec;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +17,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A runtime without a process, for the platform-overhead row: a thread that speaks the Runtime
  * API like a minimal runtime client (one keep-alive HTTP/1.1 connection, {@code GET /next}, then
- * {@code POST /response} echoing the event), so that a warm invoke through it costs the platform's path
- * and the two loopback round trips of the protocol, and nothing of an interpreter.
+ * {@code POST /response} echoing the event, through {@link RuntimeWire}), so that a warm invoke through
+ * it costs the platform's path and the two loopback round trips of the protocol, and nothing of an
+ * interpreter.
  *
- * <p>Its output streams stay empty until it is killed. It reports no pid (-1), so the environment writes
- * no output sync markers, and it owns every loopback connection (it runs inside the node).
+ * <p>It prints nothing. Its output is a pair of {@link SilentPipes} where the node reads spawned runtimes'
+ * output through native pipes, so that the node's reading costs what a quiet process's does (a read that
+ * finds the pipe empty when the runtime asks for its next event); elsewhere, two streams that stay empty
+ * until it is killed (it reports no pid, -1, so the environment writes no output sync markers). It owns
+ * every loopback connection (it runs inside the node).
  */
 final class InProcessRuntime implements Sandbox {
 
@@ -29,11 +33,13 @@ final class InProcessRuntime implements Sandbox {
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final SilentStream stdout = new SilentStream();
     private final SilentStream stderr = new SilentStream();
+    private final Optional<SilentPipes> pipes;
     private final Thread loop;
     private volatile Socket socket;
 
-    InProcessRuntime(SandboxSpec spec) {
+    InProcessRuntime(SandboxSpec spec, Optional<SilentPipes> pipes) {
         this.spec = spec;
+        this.pipes = pipes;
         String api = spec.environment().get("AWS_LAMBDA_RUNTIME_API");
         // A platform thread, not a virtual one: a runtime process blocked in recv() is woken by the kernel
         // directly, whereas a virtual thread parked on a socket is woken by a poller thread that then
@@ -46,24 +52,12 @@ final class InProcessRuntime implements Sandbox {
         try (Socket s = new Socket(api.substring(0, colon), Integer.parseInt(api.substring(colon + 1)))) {
             socket = s;
             s.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream out = s.getOutputStream();
+            RuntimeWire wire = new RuntimeWire(s.getInputStream(), s.getOutputStream(), api);
             while (!Thread.currentThread().isInterrupted()) {
-                out.write(("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: " + api + "\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                HttpReply next = HttpReply.read(in);
-                String requestId = next.header("lambda-runtime-aws-request-id");
-                byte[] head = ("POST /2018-06-01/runtime/invocation/" + requestId + "/response HTTP/1.1\r\nHost: " + api
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + next.body().length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1);
-                // Head and body in one send, as the runtimes' HTTP clients send a small request: two writes
-                // on a TCP_NODELAY socket are two segments, and the node could wake up for the head alone.
-                byte[] request = java.util.Arrays.copyOf(head, head.length + next.body().length);
-                System.arraycopy(next.body(), 0, request, head.length, next.body().length);
-                out.write(request);
-                out.flush();
-                HttpReply.read(in);
+                wire.askNext();
+                wire.readResponse();
+                wire.postResponseEchoingEvent();
+                wire.readResponse();
             }
             finish(new ExitStatus(OptionalInt.of(0), OptionalInt.empty(), false));
         } catch (IOException | RuntimeException e) {
@@ -72,6 +66,7 @@ final class InProcessRuntime implements Sandbox {
     }
 
     private void finish(ExitStatus status) {
+        pipes.ifPresent(SilentPipes::close);
         stdout.end();
         stderr.end();
         exit.complete(status);
@@ -80,6 +75,11 @@ final class InProcessRuntime implements Sandbox {
     @Override
     public String id() {
         return spec.id();
+    }
+
+    @Override
+    public Optional<OutputPipes> outputPipes() {
+        return pipes.map(SilentPipes::pipes);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
  * Row 0, the platform's own cost: a warm invoke of a function whose runtime is {@link InProcessRuntime}
  * (no process, no interpreter) with one client, against the same client's round trip to the loopback
  * echo server. What remains is the node's path (API, router, pool, environment, Runtime API) and the
- * runtime protocol's two loopback round trips. Repetitions alternate echo and invoke.
+ * runtime protocol's two loopback round trips. Echo and invoke alternate in batches.
  */
 final class PlatformOverhead implements Measurement {
 

@@ -38,9 +38,45 @@ final class RequestLoop {
     /** {@code n} sequential requests, each timed from send to the last byte of the response. */
     static Latencies sequential(HttpClient http, HttpRequest request, int n) throws IOException, InterruptedException {
         long[] nanos = new long[n];
+        return new Latencies(nanos, timed(http, request, nanos, 0, n));
+    }
+
+    /** The samples of two requests measured alike by {@link #interleaved}. */
+    record Pair(Latencies first, Latencies second) {
+    }
+
+    /**
+     * {@code n} sequential requests of each of {@code a} and {@code b}, in alternating batches of
+     * {@code batch}, the order flipping every round (a b, b a, a b, ...): whatever drifts on the machine
+     * while they run (other processes, the JIT, the collector) falls on both alike.
+     */
+    static Pair interleaved(HttpClient http, HttpRequest a, HttpRequest b, int n, int batch)
+            throws IOException, InterruptedException {
+        long[] aNanos = new long[n];
+        long[] bNanos = new long[n];
+        Failures aFailures = Failures.NONE;
+        Failures bFailures = Failures.NONE;
+        boolean aFirst = true;
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
+            if (aFirst) {
+                aFailures = aFailures.plus(timed(http, a, aNanos, from, to));
+                bFailures = bFailures.plus(timed(http, b, bNanos, from, to));
+            } else {
+                bFailures = bFailures.plus(timed(http, b, bNanos, from, to));
+                aFailures = aFailures.plus(timed(http, a, aNanos, from, to));
+            }
+            aFirst = !aFirst;
+        }
+        return new Pair(new Latencies(aNanos, aFailures), new Latencies(bNanos, bFailures));
+    }
+
+    /** Requests {@code from} to {@code to} (exclusive) of a timed loop, each timed into {@code nanos}. */
+    private static Failures timed(HttpClient http, HttpRequest request, long[] nanos, int from, int to)
+            throws IOException, InterruptedException {
         long failed = 0;
         HttpResponse<byte[]> firstFailure = null;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             long t0 = System.nanoTime();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             nanos[i] = System.nanoTime() - t0;
@@ -51,7 +87,7 @@ final class RequestLoop {
                 }
             }
         }
-        return new Latencies(nanos, failed == 0 ? Failures.NONE : new Failures(failed, LambdaApi.describe(firstFailure)));
+        return failed == 0 ? Failures.NONE : new Failures(failed, LambdaApi.describe(firstFailure));
     }
 
     record Rate(double perSecond, long completed, Failures failures) {

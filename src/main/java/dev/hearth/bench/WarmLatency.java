@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Row 1: a warm invoke of the no-op Python function with one client — p50/p99 over
  * {@link Plan#invokesPerRep} invokes per repetition — against the same client's round trip to the
- * loopback echo server with the same payload. Repetitions alternate echo and invoke.
+ * loopback echo server with the same payload. Echo and invoke alternate in batches (see {@link #againstEcho}).
  */
 final class WarmLatency implements Measurement {
 
@@ -24,18 +24,27 @@ final class WarmLatency implements Measurement {
         return List.of(againstEcho(ctx, ctx.function("python"), NAME));
     }
 
+    /** Untimed rounds before the timed ones, as multiples of {@link Plan#warmUpInvokes} of each request. */
+    static final int WARM_UP_ROUNDS = 4;
+    /** Requests of each side in one batch of the alternation (see {@link RequestLoop#interleaved}). */
+    static final int BATCH = 100;
+
     /**
-     * One client's warm invokes of {@code fn} against the same client's echo round trips: warm-up, then
-     * repetitions alternating echo and invoke. Shared with the platform-overhead row.
+     * One client's warm invokes of {@code fn} against the same client's echo round trips. Both go through
+     * {@link RequestLoop#interleaved}: a warm-up of {@link #WARM_UP_ROUNDS} times the plan's (the node's
+     * per-invoke code reaches the JIT's last tier only after several thousand invokes, and the echo gets as
+     * many), then per repetition batches of echo and invoke alternating. Shared with the platform-overhead
+     * row.
      */
     static Row againstEcho(BenchContext ctx, BenchFunction fn, String name) throws Exception {
         HttpRequest invoke = ctx.api().invokeRequest(fn.name(), BenchContext.PAYLOAD, false);
         HttpRequest echo = echoRequest(ctx);
         Plan plan = ctx.plan();
 
-        RequestLoop.Failures failures = RequestLoop.sequential(ctx.http(), invoke, plan.warmUpInvokes()).failures();
-        RequestLoop.sequential(ctx.http(), echo, plan.warmUpInvokes());
-        if (failures.count() == plan.warmUpInvokes()) {
+        int warmUp = WARM_UP_ROUNDS * plan.warmUpInvokes();
+        RequestLoop.Failures failures = RequestLoop.interleaved(ctx.http(), echo, invoke, warmUp, BATCH)
+                .second().failures();
+        if (failures.count() == warmUp) {
             throw new IllegalStateException("every warm-up invoke failed: " + failures.first());
         }
         failures = RequestLoop.Failures.NONE;
@@ -44,10 +53,10 @@ final class WarmLatency implements Measurement {
         long[][] invokeSamples = new long[plan.repetitions()][];
         for (int rep = 0; rep < plan.repetitions(); rep++) {
             System.gc();
-            echoSamples[rep] = RequestLoop.sequential(ctx.http(), echo, plan.invokesPerRep()).nanos();
-            RequestLoop.Latencies invokes = RequestLoop.sequential(ctx.http(), invoke, plan.invokesPerRep());
-            invokeSamples[rep] = invokes.nanos();
-            failures = failures.plus(invokes.failures());
+            RequestLoop.Pair pair = RequestLoop.interleaved(ctx.http(), echo, invoke, plan.invokesPerRep(), BATCH);
+            echoSamples[rep] = pair.first().nanos();
+            invokeSamples[rep] = pair.second().nanos();
+            failures = failures.plus(pair.second().failures());
         }
         Row row = Row.latency(name, Stats.summarise(invokeSamples), BASELINE,
                 Stats.summarise(echoSamples));
