@@ -36,6 +36,8 @@ final class UnixForkServer implements ForkServer {
      * live processes, and far above any account's ids.
      */
     static final long CHILD_IDS_BASE = 0x70000000L;
+    /** Only root on the host may map a child's ids to host ids of its own. */
+    private static final boolean NODE_IS_ROOT = nodeIsRoot();
 
     /** Creates a child's cgroup with a sandbox's usual limits for its memory size; empty without cgroups. */
     interface ChildCgroups {
@@ -58,7 +60,17 @@ final class UnixForkServer implements ForkServer {
     /** Children's ends by their pid in the sandbox, reported or awaited (either may come first). */
     private final Map<Integer, CompletableFuture<ExitStatus>> exits = new ConcurrentHashMap<>();
     private volatile boolean alive = true;
-    private final java.util.concurrent.atomic.AtomicReference<Spare> spare = new java.util.concurrent.atomic.AtomicReference<>();
+    /** A child without a code slot could not be given host ids of its own: the next share the server's. */
+    private volatile boolean ownIdsRefused;
+    /**
+     * Children forked ahead of demand, oldest first. One is kept normally; a fork that finds none (a burst
+     * of cold starts outrunning the refill) raises how many are kept, up to {@link #MAX_SPARES}, so that
+     * the next forks of the burst cost one write each instead of a fork on their critical path; forks that
+     * find more than they need lower it again.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Spare> spares = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger(1);
+    private static final int MAX_SPARES = 4;
     private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
 
     private UnixForkServer(Path socket, long serverHostPid, boolean privateTmp, SocketChannel control,
@@ -126,8 +138,8 @@ final class UnixForkServer implements ForkServer {
     }
 
     /**
-     * Takes the spare if it has {@code request}'s limits (else forks one now), hands it the environment,
-     * and forks the next spare in the background, so that a fork on the invoke path costs one write.
+     * Takes a spare with {@code request}'s limits (else forks one now), hands it the environment, and
+     * forks the next spares in the background, so that a fork on the invoke path costs one write.
      */
     @Override
     public Sandbox fork(Request request) throws IOException {
@@ -136,13 +148,12 @@ final class UnixForkServer implements ForkServer {
         }
         Limits limits = new Limits(request.memoryMb(), request.pidLimit(), request.tmpSizeMb(),
                 request.codeSlot().isPresent());
-        Spare child = spare.getAndSet(null);
-        if (child != null && (!child.limits().equals(limits) || child.exit().isDone())) {
-            child.discard();
-            child = null;
-        }
+        Spare child = takeSpare(limits);
         if (child == null) {
+            kept.updateAndGet(n -> Math.min(MAX_SPARES, n + 1));
             child = forkSpare(limits);
+        } else if (!spares.isEmpty()) {
+            kept.updateAndGet(n -> Math.max(1, n - 1));
         }
         int port;
         try {
@@ -175,23 +186,49 @@ final class UnixForkServer implements ForkServer {
         refill(new Limits(memoryMb, pidLimit, tmpSizeMb, true));
     }
 
-    /** Forks a spare with {@code limits} on a virtual thread, unless one is there or being made. */
+    /** The oldest live spare with {@code limits}; spares with other limits (or dead ones) are discarded. */
+    private Spare takeSpare(Limits limits) {
+        for (Spare s; (s = spares.pollFirst()) != null; ) {
+            if (s.limits().equals(limits) && !s.exit().isDone()) {
+                return s;
+            }
+            s.discard();
+        }
+        return null;
+    }
+
+    /**
+     * Forks spares with {@code limits}, one after the other on a virtual thread, until as many as are
+     * {@link #kept} wait; nothing if that many are there or another refill runs.
+     */
     private void refill(Limits limits) {
-        if (!alive || spare.get() != null || !refilling.compareAndSet(false, true)) {
+        if (!alive || spares.size() >= kept.get() || !refilling.compareAndSet(false, true)) {
             return;
         }
         Thread.ofVirtual().name("hearth-fork-spare-" + serverHostPid).start(() -> {
+            boolean failed = false;
             try {
-                Spare made = forkSpare(limits);
-                if (!alive || !spare.compareAndSet(null, made)) {
-                    made.discard();
+                while (alive && spares.size() < kept.get()) {
+                    spares.addLast(forkSpare(limits));
                 }
             } catch (IOException | RuntimeException e) {
                 // The next fork makes its child itself and says why if it cannot.
+                failed = true;
             } finally {
                 refilling.set(false);
             }
+            if (!alive) {
+                discardSpares();
+            } else if (!failed) {
+                refill(limits); // a fork may have taken one while this refill was finishing
+            }
         });
+    }
+
+    private void discardSpares() {
+        for (Spare s; (s = spares.pollFirst()) != null; ) {
+            s.discard();
+        }
     }
 
     /** Forks a child, places it in a cgroup of its own and lets it make its namespaces. */
@@ -206,8 +243,11 @@ final class UnixForkServer implements ForkServer {
             throw e;
         }
         try {
+            // Every child of a root node runs as host ids of its own (SnapStart's too: made ahead, it costs
+            // the restore nothing), unless this server's children showed they cannot be given them.
+            boolean ownIds = limits.code() || privateTmp && NODE_IS_ROOT && !ownIdsRefused;
             channel.write("fork {\"tmpBytes\":" + limits.tmpSizeMb() * 1024L * 1024L
-                    + (limits.code() ? ",\"code\":true}\n" : "}\n"));
+                    + (limits.code() ? ",\"code\":true}\n" : ownIds ? ",\"ownIds\":true}\n" : "}\n"));
             int childPid = Integer.parseInt(channel.readLine());
             CompletableFuture<ExitStatus> exit = exits.computeIfAbsent(childPid, p -> new CompletableFuture<>());
             exit.whenComplete((s, e) -> exits.remove(childPid));
@@ -218,8 +258,15 @@ final class UnixForkServer implements ForkServer {
                 }
             }
             channel.write("g");
-            if (limits.code()) {
-                mapIds(channel, host);
+            if (ownIds) {
+                try {
+                    mapIds(channel, host);
+                } catch (IOException e) {
+                    if (!limits.code()) {
+                        ownIdsRefused = true; // without a code slot the next children share the server's ids
+                    }
+                    throw e;
+                }
             }
             return new Spare(limits, channel, host, cgroup, exit);
         } catch (IOException | RuntimeException e) {
@@ -270,10 +317,7 @@ final class UnixForkServer implements ForkServer {
     @Override
     public void close() {
         alive = false;
-        Spare left = spare.getAndSet(null);
-        if (left != null) {
-            left.discard();
-        }
+        discardSpares();
         try {
             control.close();
         } catch (IOException e) {
@@ -316,6 +360,19 @@ final class UnixForkServer implements ForkServer {
             }
         }
         throw new IOException("child " + childPid + " of the fork server (host pid " + serverHostPid + ") not found");
+    }
+
+    private static boolean nodeIsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.substring(4).trim().split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     /** The last pid of {@code NSpid} in {@code /proc/<pid>/status}: the process's pid in its own namespace. */

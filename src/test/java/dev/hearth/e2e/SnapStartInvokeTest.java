@@ -45,11 +45,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SnapStartInvokeTest {
 
     static final String APP = """
-            import os, time, uuid
+            import errno, os, time, uuid
             from snapshot_restore_py import register_before_snapshot, register_after_restore
 
             INIT_ID = uuid.uuid4().hex
             print("INIT", INIT_ID)
+            # Left by init, readable by the template's uid alone: each environment gets its own copy.
+            with open(os.open("/tmp/from-init", os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+                f.write(INIT_ID)
             ORDER = []
 
             @register_before_snapshot
@@ -83,7 +86,14 @@ class SnapStartInvokeTest {
                     hog = b"x" * (event["mb"] * 1024 * 1024)
                     return len(hog)
                 if op == "sleep":
+                    print("SLEEPING", os.getpid(), flush=True)
                     time.sleep(event["s"])
+                if op == "kill":
+                    try:
+                        os.kill(event["pid"], 9)
+                        return "killed"
+                    except OSError as e:
+                        return errno.errorcode[e.errno]
                 if op == "restore":
                     import urllib.request, urllib.error
                     url = "http://%s/2018-06-01/runtime/restore/next" % os.environ["AWS_LAMBDA_RUNTIME_API"]
@@ -93,8 +103,10 @@ class SnapStartInvokeTest {
                         return [e.code, e.read().decode()]
                 tmp = sorted(os.listdir("/tmp"))
                 open("/tmp/mine-%d" % os.getpid(), "w").close()
+                with open("/tmp/from-init") as f:
+                    from_init = f.read()
                 return {"init": INIT_ID, "order": ORDER, "pid": os.getpid(), "env": dict(os.environ), "tmp": tmp,
-                        "uid": os.getuid()}
+                        "uid": os.getuid(), "fromInit": from_init}
             """;
 
     static Path dataDir;
@@ -180,12 +192,15 @@ class SnapStartInvokeTest {
 
         assumeTrue(forks(), "bubblewrap is missing: SnapStart versions start as ordinary cold starts");
         assertThat(b.get("pid").asInt()).isNotEqualTo(a.get("pid").asInt());
-        // The first environment's file is invisible to the second and to the template.
-        assertThat(b.get("tmp")).isEmpty();
+        // The first environment's file is invisible to the second and to the template; what init left is
+        // in both (a copy each, readable though only the template's uid could read the original).
+        assertThat(a.get("tmp")).hasToString("[\"from-init\"]");
+        assertThat(b.get("tmp")).hasToString("[\"from-init\"]");
+        assertThat(b.get("fromInit").asText()).isEqualTo(a.get("init").asText());
         for (long pid : E2e.processesOf(fn)) {
             Path tmp = Path.of("/proc", Long.toString(pid), "root", "tmp");
             if (Files.exists(tmp.resolve(".hearth-fork"))) {
-                assertThat(list(tmp)).containsExactly(".hearth-fork");
+                assertThat(list(tmp)).containsExactly(".hearth-fork", "from-init");
             }
         }
     }
@@ -233,6 +248,34 @@ class SnapStartInvokeTest {
             if (Files.exists(limit)) {
                 assertThat(Files.readString(limit).trim()).isEqualTo(Long.toString(128L * 1024 * 1024));
             }
+        }
+    }
+
+    @Test
+    void oneRestoredEnvironment_cannotKillAnothersProcess() throws Exception {
+        assumeTrue(forks() && nodeIsRoot(), "own host ids for forked children need bubblewrap and a root node");
+        String fn = published("py-snap-kill", 256, Map.of());
+        CompletableFuture<InvokeResponse> sleeper = CompletableFuture.supplyAsync(() ->
+                invoke(fn, "1", "{\"op\":\"sleep\",\"s\":2}"));
+        // Its pid as the sandbox sees it: the second environment shares that pid namespace.
+        String sleeping = await().atMost(WAIT).until(() -> E2e.logStreams(dataDir, fn).values().stream()
+                .flatMap(List::stream).filter(l -> l.startsWith("SLEEPING ")).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+        int pid = Integer.parseInt(sleeping.substring("SLEEPING ".length()).trim());
+
+        InvokeResponse kill = invoke(fn, "1", "{\"op\":\"kill\",\"pid\":" + pid + "}");
+
+        assertThat(E2e.text(kill)).as(tail(kill)).isEqualTo("\"EPERM\"");
+        InvokeResponse survived = sleeper.get(60, TimeUnit.SECONDS);
+        assertThat(survived.functionError()).as(E2e.text(survived) + tail(survived)).isNull();
+    }
+
+    private static boolean nodeIsRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .anyMatch(l -> l.substring(4).trim().split("\\s+")[1].equals("0"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

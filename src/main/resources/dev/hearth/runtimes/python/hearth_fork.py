@@ -22,7 +22,8 @@ ask for more in the fork request: {"code": true}. Such a child does not map its 
 its namespaces it writes "u", the platform (root on the host) maps the child's uid and gid to host ids of
 its own and writes "m", and the child takes them on, so that no child can signal another or the server
 (a signal needs only the same uid; /proc/<pid>/root, environ and the like are refused across user
-namespaces anyway). It keeps its capabilities (in its own user namespace) until the platform writes
+namespaces anyway). {"ownIds": true} asks for the same ids without the code slot (SnapStart children when
+the platform is root); the server's /tmp is opened before the ids change, so that its copy still works. It keeps its capabilities (in its own user namespace) until the platform writes
 "code <slot>\\n": the server's /var/task holds a directory per child being started, <slot>/task and
 <slot>/opt, which the child binds read-only onto /var/task and /opt (the second bind covers every other
 slot), then drops every capability and answers "mounted\\n" (or "error <reason>\\n" and exits); then comes
@@ -94,26 +95,84 @@ def _own_namespaces(conn=None):
         f.write("%d %d 1" % (gid, gid))
 
 
+_OPEN_AHEAD = 256
+
+
+def _server_tmp(old, skip):
+    """What the server's /tmp holds (bar {skip}), as (kind, path, source, stat) in walking order, taken while
+    this process still has the server's ids: with host ids of its own it could not read what only those
+    may. Files are opened (the first _OPEN_AHEAD) or read now."""
+    import stat
+    entries = []
+    opened = [0]
+
+    def walk(dir_fd, prefix):
+        for entry in os.scandir(dir_fd):
+            if not prefix and entry.name == skip:
+                continue
+            st = entry.stat(follow_symlinks=False)
+            path = prefix + entry.name
+            if stat.S_ISLNK(st.st_mode):
+                entries.append(("l", path, os.readlink(entry.name, dir_fd=dir_fd), st))
+            elif stat.S_ISDIR(st.st_mode):
+                entries.append(("d", path, None, st))
+                fd = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=dir_fd)
+                try:
+                    walk(fd, path + "/")
+                finally:
+                    os.close(fd)
+            elif stat.S_ISREG(st.st_mode):
+                fd = os.open(entry.name, os.O_RDONLY, dir_fd=dir_fd)
+                if opened[0] < _OPEN_AHEAD:
+                    opened[0] += 1
+                    entries.append(("f", path, fd, st))
+                else:
+                    with os.fdopen(fd, "rb") as f:
+                        entries.append(("f", path, f.read(), st))
+
+    walk(old, "")
+    return entries
+
+
+def _copy_tmp(entries):
+    """Makes what _server_tmp took in this environment's /tmp, with the same modes and times."""
+    for kind, path, source, st in entries:
+        target = "/tmp/" + path
+        if kind == "d":
+            os.mkdir(target, 0o700)
+        elif kind == "l":
+            os.symlink(source, target)
+        else:
+            with open(target, "wb") as out:
+                if isinstance(source, int):
+                    with os.fdopen(source, "rb") as f:
+                        while True:
+                            chunk = f.read(1 << 20)
+                            if not chunk:
+                                break
+                            out.write(chunk)
+                else:
+                    out.write(source)
+    # Modes and times last, deepest first: a read-only directory is filled before it becomes one.
+    for kind, path, source, st in reversed(entries):
+        target = "/tmp/" + path
+        if kind != "l":
+            os.chmod(target, st.st_mode & 0o7777)
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns), follow_symlinks=False)
+
+
 def _private_tmp(tmp_bytes, skip, conn=None):
     old = os.open("/tmp", os.O_RDONLY | os.O_DIRECTORY)
     try:
+        entries = _server_tmp(old, skip)
         _own_namespaces(conn)
         # Nothing mounted here may reach the server's namespace (it cannot anyway from a less privileged
         # one, but private says so outright).
         _check(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "mount --make-rprivate /")
         options = ("size=%d,mode=1777" % tmp_bytes).encode()
         _check(_libc.mount(b"none", b"/tmp", b"tmpfs", _MS_NOSUID | _MS_NODEV, options), "mount tmpfs /tmp")
-        names = [n for n in os.listdir(old) if n != skip]
-        if names:
-            # What init left in /tmp belongs to the snapshot: each environment starts with its own copy.
-            import shutil
-            source = "/proc/self/fd/%d" % old
-            for name in names:
-                path = os.path.join(source, name)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.copytree(path, "/tmp/" + name, symlinks=True)
-                else:
-                    shutil.copy2(path, "/tmp/" + name, follow_symlinks=False)
+        # What init left in /tmp belongs to the snapshot: each environment starts with its own copy.
+        _copy_tmp(entries)
     finally:
         os.close(old)
 
@@ -256,10 +315,11 @@ class ForkServer(object):
             os._exit(70)  # the platform could not place this child in its cgroup
         fd = conn.fileno()
         code = bool(request.get("code"))
+        own_ids = code or bool(request.get("ownIds"))
         try:
             if self._userns:
                 _private_tmp(int(request.get("tmpBytes", 512 * 1024 * 1024)), os.path.basename(self._directory),
-                             conn if code else None)
+                             conn if own_ids else None)
                 if not code:
                     _drop_capabilities()
         except Exception as e:
