@@ -88,18 +88,26 @@ final class ForkedSandbox implements Sandbox {
         return exit;
     }
 
-    /** The cgroup holds the child and anything it forked; without one, the child's own tree. */
+    /**
+     * The cgroup holds the child and anything it forked: its members are killed. Without one, the child's
+     * own tree, found through {@link ProcessHandle#descendants}, which reads every process's {@code /proc}
+     * entry: with hundreds of environments stopped at once (a function deleted, the node stopping) those
+     * scans alone took longer than the stop's grace period.
+     */
     @Override
     public void kill() {
         if (exit.isDone()) {
             return; // its pid may belong to another process by now
+        }
+        if (cgroup.isPresent()) {
+            cgroup.get().killAll();
+            return;
         }
         ProcessHandle.of(hostPid).ifPresent(p -> {
             List<ProcessHandle> descendants = p.descendants().toList();
             p.destroyForcibly();
             descendants.forEach(ProcessHandle::destroyForcibly);
         });
-        cgroup.ifPresent(Cgroup::killAll);
     }
 
     /**
