@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * reaches the barrier gives the creation rate, against sandboxed {@code python3 -c pass} launches 16 at a
  * time. Once released, the environments sit idle: their process trees' PSS is summed (against N times
  * one idle sandboxed interpreter), and the node's RSS and thread count are compared with before the burst
- * (the harness shares the node's JVM, so those include its own small share).
+ * (the harness shares the node's JVM, so those include its own small share). The burst's requests go
+ * through an HTTP client of their own whose work runs on virtual threads and which is closed before the
+ * count: the shared client's executor keeps a platform thread per request it ran at once for a minute,
+ * which the node's own figure would otherwise carry.
  *
  * <p>Runs on a node of its own configured as {@code hearth serve} is by default: stem cells on
  * ({@code --stem-cells 2}; for Python they are fork servers, so every environment of the burst is a fork),
@@ -94,30 +100,7 @@ final class EnvironmentBurst implements Measurement {
         long rssBefore = ProcessMemory.ownRssBytes();
         long threadsBefore = ProcessMemory.ownThreads();
 
-        double rate;
-        List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
-        try (Barrier barrier = new Barrier(n)) {
-            byte[] payload = ("{\"port\":" + barrier.port() + "}").getBytes(StandardCharsets.UTF_8);
-            // The last of N cold starts may come long after the first: the requests wait as long as the barrier.
-            HttpRequest invoke = HttpRequest.newBuilder(api.invokeRequest(name, payload, false), (k, v) -> true)
-                    .timeout(BARRIER_LIMIT.plusSeconds(30)).build();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                calls.add(ctx.http().sendAsync(invoke, HttpResponse.BodyHandlers.ofByteArray()));
-            }
-            boolean all = barrier.awaitAll(BARRIER_LIMIT);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (!all) {
-                throw new IllegalStateException("only " + barrier.arrived() + " of " + n + " environments reached the"
-                        + " barrier within " + BARRIER_LIMIT.toSeconds() + " s" + firstFailure(calls));
-            }
-            rate = n / seconds;
-        }
-        int failed = 0;
-        for (CompletableFuture<HttpResponse<byte[]>> call : calls) {
-            HttpResponse<byte[]> r = call.get(60, TimeUnit.SECONDS);
-            failed += LambdaApi.succeeded(r) ? 0 : 1;
-        }
+        Burst burst = burst(api, name, n);
         Thread.sleep(1000); // let every environment finish its post-invoke bookkeeping and go idle
         long pss = ProcessMemory.pssOfDescendants();
         long rssAfter = ProcessMemory.ownRssBytes();
@@ -128,15 +111,56 @@ final class EnvironmentBurst implements Measurement {
         api.deleteFunction(name);
 
         String label = "" + n;
-        Row rateRow = Row.rate(RATE.replace("N", label), rate, "sandboxed " + python.baselineName() + ", 16 at a time",
+        Row rateRow = Row.rate(RATE.replace("N", label), burst.rate(), "sandboxed " + python.baselineName() + ", 16 at a time",
                 baselineRate, 1);
-        if (failed > 0) {
-            rateRow = WarmLatency.withFailures(rateRow, new RequestLoop.Failures(failed, "an invoke of the burst failed"), n);
+        if (burst.failed() > 0) {
+            rateRow = WarmLatency.withFailures(rateRow, new RequestLoop.Failures(burst.failed(),
+                    "an invoke of the burst failed"), n);
         }
         return List.of(rateRow,
                 Row.amount(PSS.replace("N", label), Row.MB, mb(pss), label + " × one idle sandboxed python3", mb(onePss) * n),
                 Row.amount(RSS.replace("N", label), Row.MB, mb(rssAfter), "before the burst", mb(rssBefore)),
                 Row.amount(THREADS.replace("N", label), Row.COUNT, threadsAfter, "before the burst", threadsBefore));
+    }
+
+    /** Environments per second until the last reached the barrier, and how many invokes failed. */
+    private record Burst(double rate, int failed) {
+    }
+
+    /**
+     * N concurrent invokes, all held at a barrier until the last has arrived. Sent through a client of
+     * their own, on virtual threads, closed before returning (see the class comment).
+     */
+    private static Burst burst(LambdaApi api, String name, int n) throws Exception {
+        List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+        try (ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                     .connectTimeout(Duration.ofSeconds(10)).executor(clientThreads).build()) {
+            double rate;
+            try (Barrier barrier = new Barrier(n)) {
+                byte[] payload = ("{\"port\":" + barrier.port() + "}").getBytes(StandardCharsets.UTF_8);
+                // The last of N cold starts may come long after the first: the requests wait as long as the barrier.
+                HttpRequest invoke = HttpRequest.newBuilder(api.invokeRequest(name, payload, false), (k, v) -> true)
+                        .timeout(BARRIER_LIMIT.plusSeconds(30)).build();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    calls.add(client.sendAsync(invoke, HttpResponse.BodyHandlers.ofByteArray()));
+                }
+                boolean all = barrier.awaitAll(BARRIER_LIMIT);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (!all) {
+                    throw new IllegalStateException("only " + barrier.arrived() + " of " + n + " environments reached"
+                            + " the barrier within " + BARRIER_LIMIT.toSeconds() + " s" + firstFailure(calls));
+                }
+                rate = n / seconds;
+            }
+            int failed = 0;
+            for (CompletableFuture<HttpResponse<byte[]>> call : calls) {
+                HttpResponse<byte[]> r = call.get(60, TimeUnit.SECONDS);
+                failed += LambdaApi.succeeded(r) ? 0 : 1;
+            }
+            return new Burst(rate, failed);
+        }
     }
 
     @Override
