@@ -12,7 +12,7 @@ import java.util.Map;
  * every in or out type that is a plain class ({@code String}, a POJO, {@code Object}, an events-library
  * type), which loads them and their Jackson mix-ins (some 50 classes); a parameterised type such as
  * {@code Map<String, Object>} skips that. Trained with {@code Map} out, those classes were read from the
- * jar on the cold start of most real handlers (measured: about 18 % more CPU for a no-op
+ * jar on the cold start of most real handlers (measured: about 20 % more CPU for a no-op
  * {@code Object handleRequest(Map, Context)} than with this shape).
  *
  * <p>It never runs in Hearth's own JVM. Its class file is copied into the training run's {@code /var/task},
