@@ -157,14 +157,17 @@ final class UnixForkServer implements ForkServer {
         }
         int port;
         try {
+            String env = "env " + json(request.environment()) + "\n";
             if (request.codeSlot().isPresent()) {
-                child.channel().write("code " + request.codeSlot().get() + "\n");
+                // Both lines at once: the child mounts, answers, then reads the environment already there.
+                child.channel().write("code " + request.codeSlot().get() + "\n" + env);
                 String mounted = child.channel().readLine();
                 if (!mounted.equals("mounted")) {
                     throw new IOException("the forked child could not show its code: " + mounted);
                 }
+            } else {
+                child.channel().write(env);
             }
-            child.channel().write("env " + json(request.environment()) + "\n");
             String[] reported = child.channel().readLine().split(" ");
             port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
         } catch (IOException | RuntimeException e) {

@@ -27,7 +27,8 @@ the platform is root); the server's /tmp is opened before the ids change, so tha
 "code <slot>\\n": the server's /var/task holds a directory per child being started, <slot>/task and
 <slot>/opt, which the child binds read-only onto /var/task and /opt (the second bind covers every other
 slot), then drops every capability and answers "mounted\\n" (or "error <reason>\\n" and exits); then comes
-"env <json>\\n" as above.
+"env <json>\\n" as above. The platform writes both lines at once (one wake-up of the child, not two): the
+child reads them in order and answers "mounted" before it takes the environment.
 
 In the child, before it returns to the caller: its own user and mount namespaces with a private tmpfs on
 /tmp (holding a copy of what the server's /tmp held, this directory aside), every capability dropped,
@@ -228,6 +229,28 @@ def _read_line(sock, limit=16 * 1024 * 1024):
     return bytes(data[:-1])
 
 
+class _Lines(object):
+    """Lines of a connection in order, keeping what arrived after the line returned (the platform may write
+    several lines at once)."""
+
+    def __init__(self, sock, limit=16 * 1024 * 1024):
+        self._sock = sock
+        self._limit = limit
+        self._data = bytearray()
+
+    def next(self):
+        while True:
+            end = self._data.find(b"\n")
+            if end >= 0:
+                line = bytes(self._data[:end])
+                del self._data[:end + 1]
+                return line
+            chunk = self._sock.recv(65536)
+            if not chunk or len(self._data) + len(chunk) > self._limit:
+                return None
+            self._data += chunk
+
+
 class ForkServer(object):
     """A listening fork server; serve() returns only in a forked child."""
 
@@ -325,7 +348,8 @@ class ForkServer(object):
         except Exception as e:
             os.write(fd, ("Hearth could not give this environment a private /tmp: %s\n" % e).encode())
             os._exit(71)
-        line = _read_line(conn)
+        lines = _Lines(conn)
+        line = lines.next()
         if code:
             try:
                 if line is not None and line.startswith(b"code "):
@@ -336,7 +360,7 @@ class ForkServer(object):
                 os._exit(72)
             if line is not None and line.startswith(b"code "):
                 conn.sendall(b"mounted\n")
-                line = _read_line(conn)
+                line = lines.next()
         if line is None or not line.startswith(b"env "):
             os._exit(0)  # a spare the platform did not need
         environment = json.loads(line[4:].decode("utf-8"))
