@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The invocation router. The warm path is: resolve from memory, check the payload, pop an idle
@@ -77,17 +78,26 @@ final class DefaultInvocationRouter implements InvocationRouter {
         byte[] payload = PayloadCheck.checked(call.payload());
         PoolKey key = keyOf(version);
         Optional<Lease> provisioned = pool.leaseProvisioned(key);
+        // A provisioned environment that has just answered is waited for rather than spilled past: its runtime
+        // asks for the next event within moments, and an on-demand cold start would take far longer.
+        Optional<CompletableFuture<Optional<Lease>>> finishing = provisioned.isPresent()
+                ? Optional.empty() : pool.claimFinishingProvisioned(key);
         ConcurrencyCounters.Permit permit;
         try {
-            permit = counters.acquire(version.functionName(), provisioned.isPresent());
+            permit = counters.acquire(version.functionName(), provisioned.isPresent() || finishing.isPresent());
         } catch (LambdaException throttled) {
             provisioned.ifPresent(pool::release);
+            finishing.ifPresent(claim -> claim.thenAccept(l -> l.ifPresent(pool::release)));
             throw throttled;
         }
         CompletableFuture<Lease> lease;
         try {
+            Supplier<CompletableFuture<Lease>> onDemand =
+                    () -> pool.lease(key, version.config().memorySize(), () -> spec(version, ON_DEMAND));
             lease = provisioned.map(CompletableFuture::completedFuture)
-                    .orElseGet(() -> pool.lease(key, version.config().memorySize(), () -> spec(version, ON_DEMAND)));
+                    .or(() -> finishing.map(claim -> claim.thenCompose(l -> l.map(CompletableFuture::completedFuture)
+                            .orElseGet(onDemand))))
+                    .orElseGet(onDemand);
         } catch (RuntimeException e) {
             permit.release();
             throw e;

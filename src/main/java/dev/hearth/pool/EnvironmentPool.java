@@ -30,6 +30,17 @@ public interface EnvironmentPool extends AutoCloseable {
     java.util.Optional<Lease> leaseProvisioned(PoolKey key);
 
     /**
+     * A provisioned environment of {@code key} that has answered its caller but whose runtime has not asked
+     * for its next event yet, claimed for the next invoke instead of spilling that invoke over to an
+     * on-demand cold start (as {@link #lease} claims a finishing on-demand one). The future completes once
+     * the environment is idle: with its lease, or empty when it cannot be reused (then it is shut down).
+     * Empty when none is finishing. Non-blocking.
+     */
+    default java.util.Optional<CompletableFuture<java.util.Optional<Lease>>> claimFinishingProvisioned(PoolKey key) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Starts and keeps {@code count} environments for {@code key} (a provisioned concurrency
      * configuration), reporting their progress to {@code progress} (from any thread), until the returned
      * handle is closed. They count against the memory budget but not the scaling rate.

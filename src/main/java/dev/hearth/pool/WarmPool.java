@@ -58,6 +58,8 @@ final class WarmPool implements EnvironmentPool {
     private final LoopAffinity affinity = new LoopAffinity();
     /** Environments that answered their caller and are about to be idle, claimable by a lease. */
     private final Map<PoolKey, Deque<Finishing>> finishing = new ConcurrentHashMap<>();
+    /** Provisioned environments between answering their caller and being idle again, by key. */
+    private final Map<PoolKey, Deque<Finishing>> finishingProvisioned = new ConcurrentHashMap<>();
     /** The newest key per function version: releases of older keys shut their environment down. */
     private final Map<PoolKey.Slot, PoolKey> currentKeys = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
@@ -301,12 +303,15 @@ final class WarmPool implements EnvironmentPool {
     @Override
     public void releaseWhenFinished(Lease lease, CompletableFuture<Boolean> finished) {
         if (lease.provisioned()) {
-            // A provisioned environment goes back to its set, never to the claimable on-demand stacks.
+            // A provisioned environment goes back to its set, never to the claimable on-demand stacks; until
+            // then the next provisioned invoke of its key may claim it (claimFinishingProvisioned).
+            Deque<Finishing> stack = finishingProvisioned.computeIfAbsent(lease.key(), k -> new ConcurrentLinkedDeque<>());
+            Finishing entry = new Finishing(lease.environment(), finished);
+            stack.offerFirst(entry);
             finished.whenComplete((reusable, error) -> {
-                if (!Boolean.TRUE.equals(reusable) && !lease.environment().isStopped()) {
-                    lease.environment().shutdown("failure");
+                if (stack.remove(entry)) {
+                    settleProvisioned(lease, Boolean.TRUE.equals(reusable));
                 }
-                release(lease);
             });
             return;
         }
@@ -327,6 +332,32 @@ final class WarmPool implements EnvironmentPool {
                 }
             }
         });
+    }
+
+    @Override
+    public Optional<CompletableFuture<Optional<Lease>>> claimFinishingProvisioned(PoolKey key) {
+        Deque<Finishing> stack = finishingProvisioned.get(key);
+        // Whoever removes the entry owns the environment: here, the invoke that claims it.
+        Finishing claimed = stack == null || closed ? null : stack.pollFirst();
+        if (claimed == null) {
+            return Optional.empty();
+        }
+        Lease lease = new Lease(key, claimed.environment(), false, true);
+        return Optional.of(claimed.done().handle((reusable, error) -> {
+            if (Boolean.TRUE.equals(reusable) && !claimed.environment().isStopped()) {
+                return Optional.of(lease);
+            }
+            settleProvisioned(lease, false);
+            return Optional.empty();
+        }));
+    }
+
+    /** A provisioned environment's invoke is over: back to its set, shut down first when not reusable. */
+    private void settleProvisioned(Lease lease, boolean reusable) {
+        if (!reusable && !lease.environment().isStopped()) {
+            lease.environment().shutdown("failure");
+        }
+        release(lease);
     }
 
     @Override

@@ -219,6 +219,36 @@ class WarmPoolTest {
     }
 
     @Test
+    void aFinishingProvisionedEnvironment_isClaimedOnceByTheNextInvoke_andShutDownWhenNotReusable() {
+        pool(4096, 1, Duration.ofMinutes(10));
+        AtomicReference<ProvisionedProgress> last = new AtomicReference<>();
+        pool.provision(key("f"), 128, 1, spec("f", 128, "provisioned-concurrency"), last::set);
+        await().atMost(Duration.ofSeconds(5)).until(() -> last.get() != null && last.get().ready());
+        Lease first = pool.leaseProvisioned(key("f")).orElseThrow();
+        CompletableFuture<Boolean> finished = new CompletableFuture<>();
+
+        pool.releaseWhenFinished(first, finished);
+
+        assertThat(pool.leaseProvisioned(key("f"))).as("answered, not idle yet").isEmpty();
+        Optional<CompletableFuture<Optional<Lease>>> claim = pool.claimFinishingProvisioned(key("f"));
+        assertThat(claim).isPresent();
+        assertThat(pool.claimFinishingProvisioned(key("f"))).as("claimed once").isEmpty();
+        assertThat(claim.get()).as("waits for the runtime's next /next").isNotDone();
+        finished.complete(true);
+        Lease second = claim.get().join().orElseThrow();
+        assertThat(second.environment()).isSameAs(first.environment());
+        assertThat(second.provisioned()).isTrue();
+
+        CompletableFuture<Boolean> crashed = new CompletableFuture<>();
+        pool.releaseWhenFinished(second, crashed);
+        CompletableFuture<Optional<Lease>> third = pool.claimFinishingProvisioned(key("f")).orElseThrow();
+        crashed.complete(false);
+
+        assertThat(third.join()).as("not reusable: the invoke goes on demand").isEmpty();
+        assertThat(first.environment().isStopped()).isTrue();
+    }
+
+    @Test
     void provisionedSet_recreatesAnEnvironmentThatDies() {
         pool(4096, 1, Duration.ofMinutes(10));
         AtomicReference<ProvisionedProgress> last = new AtomicReference<>();
