@@ -76,11 +76,24 @@ final class WarmLatency implements Measurement {
     }
 
     static Row withFailures(Row row, RequestLoop.Failures failures, long total) {
-        if (failures.count() == 0) {
+        return withFailures(row, failures, total, RequestLoop.Failures.NONE, 0);
+    }
+
+    /** The row with a note of the invokes that failed, and of the baseline's requests that did. */
+    static Row withFailures(Row row, RequestLoop.Failures failures, long total, RequestLoop.Failures baselineFailures,
+                            long baselineTotal) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (failures.count() > 0) {
+            notes.add(failures.count() + " of " + total + " invokes failed, first: " + failures.first());
+        }
+        if (baselineFailures.count() > 0) {
+            notes.add("baseline: " + baselineFailures.count() + " of " + baselineTotal + " requests failed, first: "
+                    + baselineFailures.first());
+        }
+        if (notes.isEmpty()) {
             return row;
         }
         return new Row(row.name(), row.unit(), row.value(), row.p50(), row.p99(), row.baselineName(), row.baseline(),
-                row.baselineP99(), row.repetitions(),
-                Optional.of(failures.count() + " of " + total + " invokes failed, first: " + failures.first()));
+                row.baselineP99(), row.repetitions(), Optional.of(String.join("; ", notes)));
     }
 }

@@ -39,11 +39,16 @@ final class WarmThroughput implements Measurement {
             double[] echoRates = new double[plan.repetitions()];
             double[] invokeRates = new double[plan.repetitions()];
             RequestLoop.Failures failures = RequestLoop.Failures.NONE;
+            RequestLoop.Failures echoFailures = RequestLoop.Failures.NONE;
             long total = 0;
+            long echoTotal = 0;
             for (int rep = 0; rep < plan.repetitions(); rep++) {
                 System.gc();
-                echoRates[rep] = RequestLoop.concurrent(ctx.http(), echo, plan.clients(), plan.throughputWindow(),
-                        clients).perSecond();
+                RequestLoop.Rate echoRate = RequestLoop.concurrent(ctx.http(), echo, plan.clients(),
+                        plan.throughputWindow(), clients);
+                echoRates[rep] = echoRate.perSecond();
+                echoFailures = echoFailures.plus(echoRate.failures());
+                echoTotal += echoRate.completed() + echoRate.failures().count();
                 RequestLoop.Rate rate = RequestLoop.concurrent(ctx.http(), invoke, plan.clients(), plan.throughputWindow(),
                         clients);
                 invokeRates[rep] = rate.perSecond();
@@ -51,7 +56,9 @@ final class WarmThroughput implements Measurement {
                 total += rate.completed() + rate.failures().count();
             }
             Row row = Row.rate(name, Stats.median(invokeRates), BASELINE, Stats.median(echoRates), plan.repetitions());
-            return List.of(WarmLatency.withFailures(row, failures, total));
+            // The baseline's failures are told too: a request the client lost on the echo as well points at the
+            // client or the machine, not at the node.
+            return List.of(WarmLatency.withFailures(row, failures, total, echoFailures, echoTotal));
         }
     }
 
