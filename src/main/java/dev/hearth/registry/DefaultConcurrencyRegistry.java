@@ -170,6 +170,11 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
         if (requested.isEmpty()) {
             new Validation().missing("provisionedConcurrentExecutions").throwIfFailed();
         }
+        if (usesSnapStart(target)) {
+            // AWS: SnapStart does not support provisioned concurrency (its environments restore on demand).
+            throw LambdaException.invalidParameter(
+                    "Provisioned Concurrency Configs cannot be applied to function versions with SnapStart enabled.");
+        }
         int n = requested.get();
         if (n < 1) {
             new Validation().fail(n, "provisionedConcurrentExecutions",
@@ -394,6 +399,19 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
                     "Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
         }
         return target;
+    }
+
+    /** Whether a version the target runs (an alias's primary or weighted one) was published with SnapStart on. */
+    private boolean usesSnapStart(Qualified target) {
+        String name = target.functionName();
+        String qualifier = target.qualifier().orElseThrow();
+        java.util.List<String> versions = target.kind() == Qualified.Kind.ALIAS
+                ? directory.alias(name, qualifier).map(a -> java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(a.functionVersion()),
+                        a.routing().stream().map(r -> r.version())).toList()).orElse(java.util.List.of())
+                : java.util.List.of(qualifier);
+        return versions.stream().flatMap(v -> directory.version(name, v).stream())
+                .anyMatch(v -> "PublishedVersions".equals(v.config().snapStartApplyOn()));
     }
 
     /**

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException;
 import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
 import software.amazon.awssdk.services.lambda.model.State;
@@ -203,6 +205,23 @@ class SnapStartInvokeTest {
                 assertThat(list(tmp)).containsExactly(".hearth-fork", "from-init");
             }
         }
+    }
+
+    @Test
+    void provisionedConcurrency_isRefusedOnASnapStartVersion_andOnAnAliasOfOne_andChangesNothing() {
+        String fn = published("py-snap-pc", 256, Map.of());
+        lambda.createAlias(b -> b.functionName(fn).name("live").functionVersion("1"));
+
+        for (String qualifier : List.of("1", "live")) {
+            assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(b -> b.functionName(fn).qualifier(qualifier)
+                    .provisionedConcurrentExecutions(1)))
+                    .isInstanceOf(InvalidParameterValueException.class)
+                    .hasMessageContaining("SnapStart");
+            assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(b -> b.functionName(fn).qualifier(qualifier)))
+                    .isInstanceOf(ProvisionedConcurrencyConfigNotFoundException.class);
+        }
+        assertThat(lambda.listProvisionedConcurrencyConfigs(b -> b.functionName(fn)).provisionedConcurrencyConfigs())
+                .isEmpty();
     }
 
     @Test
