@@ -77,7 +77,7 @@ final class ForkCells {
      */
     static Optional<Server> start(SandboxLauncher launcher, StemCells.Template template, String id, Path root,
                                   java.util.Map<String, String> environment) throws IOException, Unavailable {
-        if (!nodeIsRoot()) {
+        if (!ForkServer.childrenCanHaveOwnIds()) {
             throw new Unavailable("only a node running as root can give forked children host ids of their own");
         }
         Path slots = Files.createDirectories(root.resolve("slots"));
@@ -104,19 +104,6 @@ final class ForkCells {
             sandbox.close();
             throw e;
         }
-    }
-
-    private static boolean nodeIsRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.substring(4).trim().split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-        return false;
     }
 
     /** Attaches once the server listens (its socket appears a few milliseconds after the interpreter starts). */

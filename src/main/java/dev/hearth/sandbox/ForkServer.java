@@ -18,6 +18,14 @@ import java.util.Map;
 public interface ForkServer extends AutoCloseable {
 
     /**
+     * Whether forked children can be given host ids of their own: only when the node runs as root on the
+     * host (it writes each child's uid and gid map).
+     */
+    static boolean childrenCanHaveOwnIds() {
+        return UnixForkServer.NODE_IS_ROOT;
+    }
+
+    /**
      * What one child gets.
      *
      * @param id          the child sandbox's id (names its cgroup); [a-zA-Z0-9-] only

@@ -37,7 +37,7 @@ final class UnixForkServer implements ForkServer {
      */
     static final long CHILD_IDS_BASE = 0x70000000L;
     /** Only root on the host may map a child's ids to host ids of its own. */
-    private static final boolean NODE_IS_ROOT = nodeIsRoot();
+    static final boolean NODE_IS_ROOT = nodeIsRoot();
 
     /** Creates a child's cgroup with a sandbox's usual limits for its memory size; empty without cgroups. */
     interface ChildCgroups {
