@@ -961,17 +961,8 @@ def _snap_start(client, fork_server):
     environment, whose own Runtime API is asked again), after-restore hooks (in order). Returns the client
     of the environment that goes on."""
     import snapshot_restore_py
-    hooks = snapshot_restore_py.get_before_snapshot()
-    try:
-        while hooks:
-            func, args, kwargs = hooks.pop()
-            func(*args, **kwargs)
-    except Exception as e:
-        error_result = _hook_failure(e, "Runtime.BeforeSnapshotError")
-        log_error(error_result)
-        _flush_output()
-        client.post_init_error(error_result)
-        sys.exit(64)
+    _run_hooks(_popped(snapshot_restore_py.get_before_snapshot()), "Runtime.BeforeSnapshotError",
+               client.post_init_error, 64)
     asked = False
     if fork_server is not None:
         client.restore_next()  # the template's endpoint: "snapshot taken", it now serves forks
@@ -981,16 +972,28 @@ def _snap_start(client, fork_server):
         client.adopt(early)
         asked = early is not None
     client.restore_next(sent=asked)
+    _run_hooks(snapshot_restore_py.get_after_restore(), "Runtime.AfterRestoreError", client.post_restore_error, 65)
+    return client
+
+
+def _popped(hooks):
+    """Before-snapshot hooks last registered first, each taken off the registry as it runs."""
+    while hooks:
+        yield hooks.pop()
+
+
+def _run_hooks(hooks, error_type, post_error, exit_code):
+    """Runs (func, args, kwargs) hooks in order; the first that raises is reported through {post_error}
+    as {error_type}, and the runtime exits with {exit_code}."""
     try:
-        for func, args, kwargs in snapshot_restore_py.get_after_restore():
+        for func, args, kwargs in hooks:
             func(*args, **kwargs)
     except Exception as e:
-        error_result = _hook_failure(e, "Runtime.AfterRestoreError")
+        error_result = _hook_failure(e, error_type)
         log_error(error_result)
         _flush_output()
-        client.post_restore_error(error_result)
-        sys.exit(65)
-    return client
+        post_error(error_result)
+        sys.exit(exit_code)
 
 
 def main(early=None, stem_cell=False):
