@@ -29,6 +29,7 @@ final class CachingFunctionStore implements FunctionStore {
     private final FunctionStore delegate;
     private final List<FunctionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<AliasListener> aliasListeners = new CopyOnWriteArrayList<>();
+    private final List<AliasGuard> aliasGuards = new CopyOnWriteArrayList<>();
     private final ReentrantLock writes = new ReentrantLock();
 
     CachingFunctionStore(FunctionStore delegate) {
@@ -74,6 +75,15 @@ final class CachingFunctionStore implements FunctionStore {
 
     void addAliasListener(AliasListener listener) {
         aliasListeners.add(listener);
+    }
+
+    void addAliasGuard(AliasGuard guard) {
+        aliasGuards.add(guard);
+    }
+
+    /** Lets every guard refuse an alias change (it throws) before anything is written. */
+    void checkAliasChange(Alias next) {
+        aliasGuards.forEach(guard -> guard.checkChange(next));
     }
 
     static Alias toAlias(AliasRow row) {

@@ -59,6 +59,7 @@ public interface ConcurrencyRegistry extends ConcurrencySettings {
         DefaultConcurrencyRegistry registry = new DefaultConcurrencyRegistry(store, directory, arns, accountLimit, clock);
         directory.addListener(registry::onFunctionChanged);
         directory.addAliasListener(registry::onAliasChanged);
+        directory.addAliasGuard(registry::checkAliasChange);
         return registry;
     }
 }

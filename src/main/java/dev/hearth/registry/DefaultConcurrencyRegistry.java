@@ -171,9 +171,7 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
             new Validation().missing("provisionedConcurrentExecutions").throwIfFailed();
         }
         if (usesSnapStart(target)) {
-            // AWS: SnapStart does not support provisioned concurrency (its environments restore on demand).
-            throw LambdaException.invalidParameter(
-                    "Provisioned Concurrency Configs cannot be applied to function versions with SnapStart enabled.");
+            throw snapStartRefused();
         }
         int n = requested.get();
         if (n < 1) {
@@ -335,6 +333,16 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
         listeners.forEach(l -> l.onProvisioned(functionName, aliasName, Optional.empty()));
     }
 
+    /**
+     * An alias with provisioned concurrency may not move to a SnapStart version (primary or weighted): its
+     * configuration would follow it there, which PutProvisionedConcurrencyConfig refuses.
+     */
+    void checkAliasChange(Alias next) {
+        if (provisioned.containsKey(new Key(next.functionName(), next.name())) && usesSnapStart(next)) {
+            throw snapStartRefused();
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private void removeProvisioned(Key key) {
@@ -405,13 +413,25 @@ final class DefaultConcurrencyRegistry implements ConcurrencyRegistry {
     private boolean usesSnapStart(Qualified target) {
         String name = target.functionName();
         String qualifier = target.qualifier().orElseThrow();
-        java.util.List<String> versions = target.kind() == Qualified.Kind.ALIAS
-                ? directory.alias(name, qualifier).map(a -> java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of(a.functionVersion()),
-                        a.routing().stream().map(r -> r.version())).toList()).orElse(java.util.List.of())
-                : java.util.List.of(qualifier);
-        return versions.stream().flatMap(v -> directory.version(name, v).stream())
+        return target.kind() == Qualified.Kind.ALIAS
+                ? directory.alias(name, qualifier).map(this::usesSnapStart).orElse(false)
+                : usesSnapStart(name, java.util.stream.Stream.of(qualifier));
+    }
+
+    private boolean usesSnapStart(Alias alias) {
+        return usesSnapStart(alias.functionName(), java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(alias.functionVersion()), alias.routing().stream().map(r -> r.version())));
+    }
+
+    private boolean usesSnapStart(String name, java.util.stream.Stream<String> versions) {
+        return versions.flatMap(v -> directory.version(name, v).stream())
                 .anyMatch(v -> "PublishedVersions".equals(v.config().snapStartApplyOn()));
+    }
+
+    /** AWS: SnapStart does not support provisioned concurrency (its environments restore on demand). */
+    private static LambdaException snapStartRefused() {
+        return LambdaException.invalidParameter(
+                "Provisioned Concurrency Configs cannot be applied to function versions with SnapStart enabled.");
     }
 
     /**

@@ -142,6 +142,7 @@ final class DefaultVersionRegistry implements VersionRegistry {
         Optional<Alias.Routing> routing = routingOf(name, weights, primary);
         Alias next = new Alias(name, current.name(), primary, routing,
                 command.description().orElse(current.description()), ids.revisionId());
+        store.checkAliasChange(next);
         if (!store.replaceAlias(CachingFunctionStore.toRow(next), current.revisionId())) {
             // Another update won the compare-and-set: to this caller its revision is now stale.
             throw LambdaException.revisionMismatch();

@@ -35,4 +35,7 @@ public interface FunctionDirectory {
 
     /** Registers a listener of alias creation, change and deletion. */
     void addAliasListener(AliasListener listener);
+
+    /** Registers a check that may refuse an alias change before it is stored. */
+    void addAliasGuard(AliasGuard guard);
 }

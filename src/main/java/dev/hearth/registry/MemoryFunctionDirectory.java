@@ -77,6 +77,11 @@ final class MemoryFunctionDirectory implements FunctionDirectory {
         store.addAliasListener(listener);
     }
 
+    @Override
+    public void addAliasGuard(AliasGuard guard) {
+        store.addAliasGuard(guard);
+    }
+
     /** Names already validated, as invokes repeat them: parsing one runs several regular expressions. */
     private final java.util.concurrent.ConcurrentHashMap<String, FunctionRef> parsedNames =
             new java.util.concurrent.ConcurrentHashMap<>();

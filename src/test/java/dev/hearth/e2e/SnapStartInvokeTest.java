@@ -225,6 +225,39 @@ class SnapStartInvokeTest {
     }
 
     @Test
+    void anAliasWithProvisionedConcurrency_cannotMoveToASnapStartVersion_andStaysAsItWas() {
+        String fn = unique("py-snap-pc-alias");
+        E2e.create(lambda, fn, "python3.12", "app.handler", E2e.zip(Map.of("app.py", APP)),
+                b -> b.memorySize(128).timeout(10));
+        lambda.publishVersion(b -> b.functionName(fn));
+        lambda.createAlias(b -> b.functionName(fn).name("live").functionVersion("1"));
+        lambda.putProvisionedConcurrencyConfig(b -> b.functionName(fn).qualifier("live")
+                .provisionedConcurrentExecutions(1));
+        lambda.updateFunctionConfiguration(b -> b.functionName(fn)
+                .snapStart(s -> s.applyOn(SnapStartApplyOn.PUBLISHED_VERSIONS)));
+        E2e.awaitReady(lambda, fn);
+        lambda.publishVersion(b -> b.functionName(fn));
+        await("version 2 settled").atMost(WAIT).until(() -> lambda.getFunctionConfiguration(
+                b -> b.functionName(fn).qualifier("2")).state() != State.PENDING);
+
+        assertThatThrownBy(() -> lambda.updateAlias(b -> b.functionName(fn).name("live").functionVersion("2")))
+                .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("SnapStart");
+        assertThatThrownBy(() -> lambda.updateAlias(b -> b.functionName(fn).name("live")
+                .routingConfig(r -> r.additionalVersionWeights(Map.of("2", 0.5)))))
+                .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("SnapStart");
+
+        var alias = lambda.getAlias(b -> b.functionName(fn).name("live"));
+        assertThat(alias.functionVersion()).isEqualTo("1");
+        assertThat(alias.routingConfig()).isNull();
+        assertThat(lambda.getProvisionedConcurrencyConfig(b -> b.functionName(fn).qualifier("live"))
+                .requestedProvisionedConcurrentExecutions()).isEqualTo(1);
+        // Without a provisioned configuration the same move is an ordinary alias update.
+        lambda.deleteProvisionedConcurrencyConfig(b -> b.functionName(fn).qualifier("live"));
+        assertThat(lambda.updateAlias(b -> b.functionName(fn).name("live").functionVersion("2")).functionVersion())
+                .isEqualTo("2");
+    }
+
+    @Test
     void latest_isUnaffected_byTheSnapStartSetting() {
         String fn = published("py-snap-latest", 256, Map.of());
         InvokeResponse latest = invoke(fn, "$LATEST", "{}");
