@@ -69,7 +69,12 @@ public final class HttpApi implements AutoCloseable {
                 .setPort(port)
                 .setReuseAddress(true)
                 .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(64 * 1024);
+                .setMaxHeaderSize(64 * 1024)
+                // No WebSockets here: without compression handshakers Vert.x leaves Netty's WebSocket
+                // extension handler out of each connection's pipeline, which every request and response
+                // otherwise passes through.
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false);
         List<ContextInternal> loops = new ArrayList<>();
         if (vertx instanceof VertxInternal internal) {
             for (io.netty.util.concurrent.EventExecutor loop : internal.nettyEventLoopGroup()) {

@@ -147,7 +147,11 @@ final class RuntimeApiServer {
                 .setHandle100ContinueAutomatically(true)
                 // HTTP/1.1 only, as Lambda's own Runtime API: no h2c upgrade (a client that asked for one
                 // got "101 Switching Protocols" and then lost its connection when the gate refused it).
-                .setHttp2ClearTextEnabled(false))
+                .setHttp2ClearTextEnabled(false)
+                // No WebSockets either: this keeps Netty's WebSocket extension handler, which every request
+                // and response would pass through, out of the pipeline.
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false))
                 .connectionHandler(this::verdictOf)
                 .requestHandler(this::onRequest);
     }
