@@ -79,6 +79,11 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
         Path jni = runtime.resolve(BootstrapFiles.JNI_DIR);
         command.addAll(LaunchPlanner.javaOptions(jdk, TRAINING_MEMORY_MB,
                 files.jniLibrary().map(library -> jni.resolve(library).toString())));
+        // Classes only, no method profiles (JEP 515 training data): with C1 alone (TieredStopAtLevel=1) the
+        // profiles inform no compilation, and replaying them made every cold start compile again, on a core
+        // of its own, what the training run happened to compile (about 8 % of a cold start's CPU; BENCHMARKS.md).
+        // Diagnostic flags of the training run only: functions' JVMs are started without them.
+        command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining"));
         command.add("-XX:AOTCacheOutput=" + runtime.resolve(JavaClassDataCache.ARCHIVE));
         command.addAll(List.of("-cp", runtime.resolve("lib") + "/*", LaunchPlanner.RIC_MAIN,
                 JavaTrainingHandler.class.getName() + "::handleRequest"));
