@@ -453,6 +453,42 @@ class NodeRuntimeProcessTest extends ProcessTestSupport {
         assertThat(posted.header("Content-Type")).isEqualTo("text/plain");
     }
 
+    @Test
+    void runtimeApiClient_leavesNetAndTheStreamModulesUnloaded_forTheFunctionToLoad() {
+        write(task.resolve("index.js"), """
+                exports.handler = async () =>
+                  process.moduleLoadList.filter((m) =>
+                    /^NativeModule (net|stream|internal\\/stream_base_commons|internal\\/streams\\/(readable|writable|duplex))$/.test(m));
+                """);
+        start("index.handler");
+
+        assertResponse(api.invoke("{}"), "[]");
+        assertResponse(api.invoke("{}"), "[]");
+    }
+
+    @Test
+    void runtimeApiAddressWithAHostName_isReachedThroughNodesLookup() {
+        write(task.resolve("index.js"), "exports.handler = async (event) => event;\n");
+        start("index.handler", Map.of("AWS_LAMBDA_RUNTIME_API", api.address().replace("127.0.0.1", "localhost")));
+
+        assertResponse(api.invoke("{\"a\":1}"), "{\"a\":1}");
+        assertResponse(api.invoke("{\"b\":2}"), "{\"b\":2}");
+    }
+
+    @Test
+    void unreachableRuntimeApi_endsTheRuntimeWithNetsConnectError() throws Exception {
+        write(task.resolve("index.js"), "exports.handler = async (event) => event;\n");
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        start("index.handler", Map.of("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + closedPort));
+
+        assertThat(process.awaitExit(WAIT)).isEqualTo(129);
+        assertThat(process.stdout()).anyMatch(line -> line.endsWith(
+                "\tINFO\tUnexpected Top Level Error: Error: connect ECONNREFUSED 127.0.0.1:" + closedPort));
+    }
+
     private Path launchDir() {
         return runtimes.launch("nodejs20.x", "index.handler", MEMORY_MB, task, Optional.empty()).orElseThrow().runtimeDir();
     }

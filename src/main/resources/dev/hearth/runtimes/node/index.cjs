@@ -62,7 +62,6 @@ const v8Flags = relaxV8Flags();
 // before the first line runs.
 const { createRequire } = module.constructor;
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const util = require('node:util');
 
@@ -266,6 +265,173 @@ function patchConsole() {
 // Runtime API client
 
 /**
+ * Process bindings obtained without spending a deprecation warning the function could see: with
+ * --pending-deprecation, process.binding() itself warns once (DEP0111); the warning stays the function's.
+ */
+function quietBinding(name) {
+  const silenced = !process.noDeprecation;
+  if (silenced) {
+    process.noDeprecation = true;
+  }
+  try {
+    return process.binding(name);
+  } finally {
+    if (silenced) {
+      delete process.noDeprecation;
+    }
+  }
+}
+
+/**
+ * Node's TCP handle and stream bindings, as net.Socket drives them, or undefined where they do not look
+ * as expected (another Node.js line): requiring node:net loads it and the twenty stream modules it needs,
+ * about a fifth of what a no-op cold start spends in this bootstrap, for one connection that the
+ * Runtime API client below drives itself. Both bindings are on Node's process.binding allow list.
+ */
+const tcpBindings = (() => {
+  try {
+    const { TCP, TCPConnectWrap, constants } = quietBinding('tcp_wrap');
+    const { WriteWrap, streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = quietBinding('stream_wrap');
+    const ok = typeof TCP === 'function' && typeof TCPConnectWrap === 'function' && typeof WriteWrap === 'function'
+      && typeof constants?.SOCKET === 'number' && streamBaseState !== undefined
+      && [kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync].every((k) => typeof k === 'number')
+      && ['connect', 'connect6', 'readStart', 'writeBuffer', 'setNoDelay', 'ref', 'unref', 'close']
+        .every((m) => typeof TCP.prototype[m] === 'function');
+    return ok ? { TCP, TCPConnectWrap, WriteWrap, SOCKET: constants.SOCKET, state: streamBaseState, kReadBytesOrError,
+      kArrayBufferOffset, kLastWriteWasAsync } : undefined;
+  } catch (_) {
+    return undefined;
+  }
+})();
+
+/** An error as net reports a failed system call: `connect ECONNREFUSED 127.0.0.1:9001`. */
+function systemError(status, syscall, host, port) {
+  const code = util.getSystemErrorName(status);
+  const error = new Error(`${syscall} ${code}${host === undefined ? '' : ` ${host}:${port}`}`);
+  Object.assign(error, { errno: status, code, syscall });
+  return error;
+}
+
+/**
+ * A TCP connection on Node's own handle (what net.Socket wraps): connect, write, read, close, ref and
+ * unref, with events to {@code sink}: data(chunk), error(err), close(). libuv queues what is written
+ * while the connection is still being made.
+ */
+class HandleTransport {
+  constructor(host, port, sink) {
+    const b = tcpBindings;
+    this.sink = sink;
+    this.open = true;
+    this.handle = new b.TCP(b.SOCKET);
+    this.handle.onread = (arrayBuffer) => {
+      const nread = b.state[b.kReadBytesOrError];
+      if (nread > 0) {
+        sink.data(Buffer.from(arrayBuffer, b.state[b.kArrayBufferOffset], nread));
+      } else if (nread < 0) {
+        this.end(util.getSystemErrorName(nread) === 'EOF' ? undefined : systemError(nread, 'read'));
+      }
+    };
+    const request = new b.TCPConnectWrap();
+    request.oncomplete = (status) => {
+      if (!this.open) {
+        return;
+      }
+      if (status < 0) {
+        this.end(systemError(status, 'connect', host, port));
+        return;
+      }
+      this.handle.setNoDelay(true);
+      const err = this.handle.readStart();
+      if (err < 0) {
+        this.end(systemError(err, 'read'));
+      }
+    };
+    request.address = host;
+    request.port = port;
+    const err = host.includes(':') ? this.handle.connect6(request, host, port) : this.handle.connect(request, host, port);
+    if (err < 0) {
+      process.nextTick(() => this.end(systemError(err, 'connect', host, port)));
+    }
+  }
+
+  write(bytes) {
+    if (!this.open) {
+      return;
+    }
+    const b = tcpBindings;
+    const request = new b.WriteWrap();
+    request.handle = this.handle;
+    request.oncomplete = (status) => {
+      if (status < 0) {
+        this.end(systemError(status, 'write'));
+      }
+    };
+    request.async = false;
+    const err = this.handle.writeBuffer(request, bytes);
+    if (err < 0) {
+      process.nextTick(() => this.end(systemError(err, 'write')));
+    }
+  }
+
+  ref() {
+    if (this.open) {
+      this.handle.ref();
+    }
+  }
+
+  unref() {
+    if (this.open) {
+      this.handle.unref();
+    }
+  }
+
+  destroy() {
+    if (this.open) {
+      this.open = false;
+      this.handle.close();
+    }
+  }
+
+  /** The connection ended: an error first, if any, then close, as net.Socket reports them. */
+  end(err) {
+    if (this.open) {
+      this.destroy();
+      if (err !== undefined) {
+        this.sink.error(err);
+      }
+      this.sink.close();
+    }
+  }
+}
+
+/** The same over net.Socket, where Node's handle cannot be used directly or the host is a name. */
+class SocketTransport {
+  constructor(host, port, sink) {
+    this.socket = require('node:net').createConnection({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk) => sink.data(chunk));
+    this.socket.on('error', (err) => sink.error(err));
+    this.socket.on('close', () => sink.close());
+  }
+
+  write(bytes) {
+    this.socket.write(bytes);
+  }
+
+  ref() {
+    this.socket.ref();
+  }
+
+  unref() {
+    this.socket.unref();
+  }
+
+  destroy() {
+    this.socket.destroy();
+  }
+}
+
+/**
  * One HTTP/1.1 connection to the Runtime API, one exchange at a time: a minimal client of our own, since
  * node:http costs more to load than the whole protocol needs (status, headers, a Content-Length or
  * chunked body). The socket holds the event loop only while an exchange is under way: an idle connection
@@ -273,16 +439,20 @@ function patchConsole() {
  */
 class Connection {
   constructor(host, port) {
-    this.socket = net.createConnection({ host, port });
-    this.socket.setNoDelay(true);
+    const sink = {
+      data: (chunk) => this.onData(chunk),
+      error: (err) => this.onClose(err),
+      close: () => this.onClose(new Error('socket hang up')),
+    };
+    // The Runtime API's address is an IP literal; a host name (the bootstrap run by hand) goes through net's lookup.
+    const literal = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+    this.socket = tcpBindings !== undefined && literal ? new HandleTransport(host, port, sink)
+      : new SocketTransport(host, port, sink);
     this.socket.unref();
     this.closed = false;
     this.used = false;
     this.pending = undefined;
     this.buffer = Buffer.alloc(0);
-    this.socket.on('data', (chunk) => this.onData(chunk));
-    this.socket.on('error', (err) => this.onClose(err));
-    this.socket.on('close', () => this.onClose(new Error('socket hang up')));
   }
 
   exchange(bytes) {
@@ -921,10 +1091,14 @@ class Runtime {
  * as a fresh start would have it too.
  */
 async function becomeFunction() {
-  // First uses cost a few milliseconds each (the loader's dynamic import, a TCP socket's binding): paid
-  // here, while waiting, rather than after. Neither leaves anything the function can see.
+  // First uses cost a few milliseconds each (the loader's dynamic import, a TCP socket): paid here, while
+  // waiting, rather than after. Neither leaves anything the function can see.
   await import('node:path');
-  new net.Socket().destroy();
+  if (tcpBindings === undefined) {
+    new (require('node:net').Socket)().destroy();
+  } else {
+    new tcpBindings.TCP(tcpBindings.SOCKET).close();
+  }
   const data = fs.readFileSync(0);
   if (data.length === 0) {
     process.exit(0); // retired without ever being used
