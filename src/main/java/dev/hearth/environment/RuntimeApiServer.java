@@ -114,8 +114,8 @@ final class RuntimeApiServer {
         PeerGate OPEN = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(true);
     }
 
-    /** Refuses every connection: a prepared endpoint's gate until an environment takes it. */
-    private static final PeerGate REFUSE_ALL = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(false);
+    /** A prepared endpoint's gate once {@link #attach}ed: until then its verdicts wait for it. */
+    private final java.util.concurrent.CompletableFuture<PeerGate> attached = new java.util.concurrent.CompletableFuture<>();
 
     private final HttpServer server;
     /** Set once, before any connection can be admitted: at construction, or by {@link #attach}. */
@@ -128,11 +128,13 @@ final class RuntimeApiServer {
     private volatile io.vertx.core.Context context;
 
     /**
-     * A prepared endpoint: bound ahead of demand (SnapStart binds one per version while a spare waits), it
-     * refuses every connection until {@link #attach} gives it its environment.
+     * A prepared endpoint: bound ahead of demand (SnapStart binds one per version, and a spare connects to it
+     * while it waits), it serves nothing until {@link #attach} gives it its environment: the verdict on a
+     * connection that came earlier waits for that environment's gate. Closed unattached, it serves nothing.
      */
     RuntimeApiServer(Vertx vertx) {
-        this(vertx, null, REFUSE_ALL);
+        this(vertx, null, null);
+        this.gate = (client, server) -> attached.thenCompose(g -> g.admits(client, server));
     }
 
     RuntimeApiServer(Vertx vertx, Handler handler, PeerGate gate) {
@@ -169,12 +171,13 @@ final class RuntimeApiServer {
     }
 
     /**
-     * Gives a prepared endpoint its environment; it serves nothing before. Call before the port is handed to
-     * anyone: a connection that came earlier stays refused. Returns this endpoint.
+     * Gives a prepared endpoint its environment; it serves nothing before. Connections that came earlier are
+     * judged now by {@code gate} (on this thread: it must not block). Returns this endpoint.
      */
     RuntimeApiServer attach(Handler handler, PeerGate gate) {
         this.handler = handler;
         this.gate = gate;
+        attached.complete(gate);
         return this;
     }
 

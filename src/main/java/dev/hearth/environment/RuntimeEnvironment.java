@@ -107,6 +107,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private Fault initFault;
     /** Forked from a SnapStart snapshot: its first {@code /next} ends a restore, not an init. Set before launch reports. */
     private volatile boolean forked;
+    /** The port of the endpoint bound ahead that this environment took (SnapStart), else 0. */
+    private final int preparedPort;
     /** {@code restore/next} has been answered: until the first {@code /next}, the runtime is restoring. */
     private boolean restoreAnswered;
 
@@ -128,6 +130,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.settings = settings;
         RuntimeApiServer.PeerGate gate = settings.verifyRuntimePeers() ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN;
         this.api = prepared.isPresent() ? prepared.get().attach(this, gate) : new RuntimeApiServer(vertx, this, gate);
+        this.preparedPort = prepared.map(p -> p.listen().result()).orElse(0);
         this.log = new InvocationLog(stream, clock, spec);
         this.output = new ProcessOutput(vertx, this.context, log::output, this::maybeFinish);
         this.deadlines = new DeadlineTimer(vertx, clock, this::currentDeadline, this::onDeadline);
@@ -135,8 +138,17 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.lastUsedNanos = createdNanos;
     }
 
-    /** Opens the endpoint, then launches the runtime. Called once, by the factory. */
+    /**
+     * Opens the endpoint, then launches the runtime. Called once, by the factory. With an endpoint bound
+     * ahead (SnapStart) and called on a virtual thread (the pool's), launches right here: the fork costs this
+     * thread one write, and neither the context's turn nor a hop to another thread is on the restore's path.
+     */
     void begin() {
+        if (preparedPort != 0 && Thread.currentThread().isVirtual()) {
+            launching = true;
+            launch(preparedPort);
+            return;
+        }
         context.runOnContext(v -> api.listen().onComplete(this::onListening));
     }
 
@@ -264,8 +276,10 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                 String restoreStart = LogLines.restoreStart(runtime.runtimeVersion(), runtimeVersionArn());
                 forked = true;
                 try {
+                    // The spare connected ahead to this endpoint (when it took the one bound ahead) is the child.
                     Sandbox child = snapshot.get().fork(new dev.hearth.sandbox.ForkServer.Request(id, environment,
-                            spec.memoryMb(), settings.pidLimit(), spec.ephemeralStorageMb()));
+                            spec.memoryMb(), settings.pidLimit(), spec.ephemeralStorageMb(), Optional.empty(),
+                            Optional.of(SnapshotTemplates.address(port))));
                     context.runOnContext(v -> {
                         log.line(restoreStart);
                         onLaunched(child, restoreFrom);

@@ -229,8 +229,7 @@ final class SnapshotTemplate implements RuntimeApiServer.Handler {
                     if (stage == Stage.ENDED) {
                         found.close();
                     } else {
-                        // The first environment's child is forked now, ahead of the first invoke.
-                        found.prepare(spec.memoryMb(), settings.pidLimit(), spec.ephemeralStorageMb());
+                        // The first environment's child is forked ahead once its endpoint is bound (SnapshotTemplates).
                         ready.complete(found);
                     }
                 });

@@ -25,10 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * version is published and, after a restart of the node (templates are processes, not files), again on
  * the first cold start that needs it.
  *
- * <p>Each ready template also keeps one Runtime API endpoint bound ahead of demand ({@link #takeEndpoint}), as
- * its fork server keeps a spare child: a restored environment takes both, so that neither the bind nor the
- * fork is on its cold start's path. The endpoint is still the environment's own (one port per environment,
- * refusing every connection until the environment is attached to it).
+ * <p>Each ready template also keeps one Runtime API endpoint bound ahead of demand ({@link #takeEndpoint}), and
+ * its fork server a spare child connected to it ({@link ForkServer#prepareConnected}), its {@code restore/next}
+ * already asked: a restored environment takes both, so that neither the bind, the fork, the connection nor
+ * the first request is on its cold start's path. The endpoint is still the environment's own (one port per
+ * environment, serving no one until the environment is attached to it, whose gate then admits the spare's
+ * connection by its known client port).
  *
  * <p>Threading: thread-safe. {@link #forkServerFor} blocks while a template it had to start initialises;
  * it is called from an environment's launching virtual thread. {@link #takeEndpoint} never blocks.
@@ -70,8 +72,13 @@ final class SnapshotTemplates implements Snapshots {
         if (!forkable || closed) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
+        SnapshotTemplate before = templates.get(key(spec.functionArn(), spec.version()));
         SnapshotTemplate template = templates.compute(key(spec.functionArn(), spec.version()),
                 (k, old) -> old != null && !old.ended() ? old : start(spec));
+        if (template != before) {
+            // An endpoint bound for an ended template has no spare connected to it: the new one binds its own.
+            closeEndpoint(key(spec.functionArn(), spec.version()));
+        }
         return template.ready().handle((server, error) -> {
             if (error == null) {
                 if (!server.privateTmp()) {
@@ -79,7 +86,7 @@ final class SnapshotTemplates implements Snapshots {
                             + " forked from a snapshot could not get a private /tmp");
                     template.shutdown();
                 } else {
-                    prepareEndpoint(key(spec.functionArn(), spec.version()));
+                    prepareEndpoint(spec);
                 }
                 return Optional.<Failure>empty();
             }
@@ -132,15 +139,17 @@ final class SnapshotTemplates implements Snapshots {
             return Optional.empty();
         }
         RuntimeApiServer endpoint = endpoints.remove(key);
-        prepareEndpoint(key);
+        prepareEndpoint(spec);
         return Optional.ofNullable(endpoint);
     }
 
     /**
-     * Binds an endpoint for the template at {@code key} on a context of its own (made on a virtual thread, as
-     * the environment factory makes an environment's), unless one is waiting already.
+     * Binds an endpoint for {@code spec}'s template on a context of its own (made on a virtual thread, as
+     * the environment factory makes an environment's), unless one is waiting already; then has the template
+     * fork a spare that connects to it.
      */
-    private void prepareEndpoint(String key) {
+    private void prepareEndpoint(EnvironmentSpec spec) {
+        String key = key(spec.functionArn(), spec.version());
         if (closed || endpoints.containsKey(key)) {
             return;
         }
@@ -153,6 +162,9 @@ final class SnapshotTemplates implements Snapshots {
                     endpoint.close();
                 } else if (closed || templates.get(key) != template) {
                     closeEndpoint(key); // closed or discarded meanwhile
+                } else {
+                    template.ready().thenAccept(server -> server.prepareConnected(spec.memoryMb(),
+                            settings.pidLimit(), spec.ephemeralStorageMb(), address(bound.result())));
                 }
             }));
         });
@@ -226,6 +238,11 @@ final class SnapshotTemplates implements Snapshots {
         templates.clear();
         List.copyOf(endpoints.keySet()).forEach(this::closeEndpoint);
         all.forEach(SnapshotTemplate::shutdown);
+    }
+
+    /** The endpoint's address as the environment's {@code AWS_LAMBDA_RUNTIME_API} names it. */
+    static String address(int port) {
+        return "127.0.0.1:" + port;
     }
 
     private static String key(String functionArn, String version) {

@@ -39,9 +39,11 @@ public interface ForkServer extends AutoCloseable {
      *                    also runs as host ids of its own, so that neither its siblings nor it can signal
      *                    another (their {@code /proc} entries are refused across user namespaces anyway). {@link #fork} returns once the child has mounted them: the slot may
      *                    then leave the server's view (a rename keeps the child's binds)
+     * @param endpoint    the {@code host:port} of the child's Runtime API when a spare was connected to it
+     *                    ahead ({@link #prepareConnected}): that spare is the child, if it is still there
      */
     record Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb,
-                   java.util.Optional<String> codeSlot) {
+                   java.util.Optional<String> codeSlot, java.util.Optional<String> endpoint) {
         public Request {
             environment = Map.copyOf(environment);
             if (!id.matches("[a-zA-Z0-9-]+")) {
@@ -50,6 +52,11 @@ public interface ForkServer extends AutoCloseable {
             if (codeSlot.isPresent() && !codeSlot.get().matches("[a-zA-Z0-9-]+")) {
                 throw new IllegalArgumentException("code slot must be [a-zA-Z0-9-]+: " + codeSlot.get());
             }
+        }
+
+        public Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb,
+                       java.util.Optional<String> codeSlot) {
+            this(id, environment, memoryMb, pidLimit, tmpSizeMb, codeSlot, java.util.Optional.empty());
         }
 
         /** A child that keeps the server's {@code /var/task} and {@code /opt} (SnapStart). */
@@ -67,6 +74,16 @@ public interface ForkServer extends AutoCloseable {
 
     /** Forks a child with these limits ahead of the first {@link #fork}, in the background. */
     void prepare(int memoryMb, int pidLimit, int tmpSizeMb);
+
+    /**
+     * SnapStart: forks a spare with these limits that, while it waits, connects to {@code endpoint} (a
+     * Runtime API bound ahead for the environment that will take it) and sends its first request there, in
+     * the background. A {@link #fork} whose {@link Request#endpoint} names it gets it: one write, the
+     * connection already open and its client port known. One such spare is kept per endpoint.
+     */
+    default void prepareConnected(int memoryMb, int pidLimit, int tmpSizeMb, String endpoint) {
+        prepare(memoryMb, pidLimit, tmpSizeMb);
+    }
 
     /** As {@link #prepare}, for children that will be given a {@link Request#codeSlot}. */
     default void prepareWithCode(int memoryMb, int pidLimit, int tmpSizeMb) {

@@ -72,6 +72,12 @@ final class UnixForkServer implements ForkServer {
     private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger(1);
     private static final int MAX_SPARES = 4;
     private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
+    /** SnapStart: spares connected ahead to an endpoint, by its address ({@link #prepareConnected}). */
+    private final Map<String, Connected> connected = new ConcurrentHashMap<>();
+
+    /** A spare connected ahead, and its connection's client port (0: it could not connect, and will after "env"). */
+    private record Connected(Spare spare, int port) {
+    }
 
     private UnixForkServer(Path socket, long serverHostPid, boolean privateTmp, SocketChannel control,
                            ChildCgroups cgroups, Optional<dev.hearth.os.Poller> poller) {
@@ -148,11 +154,18 @@ final class UnixForkServer implements ForkServer {
         }
         Limits limits = new Limits(request.memoryMb(), request.pidLimit(), request.tmpSizeMb(),
                 request.codeSlot().isPresent());
-        Spare child = takeSpare(limits);
+        Connected ahead = request.endpoint().map(connected::remove).orElse(null);
+        if (ahead != null && (!ahead.spare().limits().equals(limits) || ahead.spare().exit().isDone())) {
+            ahead.spare().discard();
+            ahead = null;
+        }
+        // A spare connected ahead leaves the plain spares alone: its successor is connected by whoever
+        // prepared it (the owner of the next endpoint).
+        Spare child = ahead != null ? ahead.spare() : takeSpare(limits);
         if (child == null) {
             kept.updateAndGet(n -> Math.min(MAX_SPARES, n + 1));
             child = forkSpare(limits);
-        } else if (!spares.isEmpty()) {
+        } else if (ahead == null && !spares.isEmpty()) {
             kept.updateAndGet(n -> Math.max(1, n - 1));
         }
         int port;
@@ -168,20 +181,54 @@ final class UnixForkServer implements ForkServer {
             } else {
                 child.channel().write(env);
             }
-            String[] reported = child.channel().readLine().split(" ");
-            port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
+            if (ahead != null && ahead.port() != 0) {
+                port = ahead.port(); // connected already: it reports nothing more
+            } else {
+                String[] reported = child.channel().readLine().split(" ");
+                port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
+            }
         } catch (IOException | RuntimeException e) {
             child.discard();
             throw e instanceof IOException io ? io : new IOException("the forked child answered badly: " + e, e);
         }
         child.cgroup().ifPresent(c -> cgroups.started(c, limits.memoryMb(), limits.pidLimit()));
-        refill(limits);
+        if (ahead == null) {
+            refill(limits);
+        }
         return new ForkedSandbox(request.id(), child.hostPid(), child.channel(), child.cgroup(), child.exit(), port);
     }
 
     @Override
     public void prepare(int memoryMb, int pidLimit, int tmpSizeMb) {
         refill(new Limits(memoryMb, pidLimit, tmpSizeMb));
+    }
+
+    @Override
+    public void prepareConnected(int memoryMb, int pidLimit, int tmpSizeMb, String endpoint) {
+        if (!alive || !endpoint.matches("[0-9A-Za-z.:\\[\\]-]+")) {
+            return;
+        }
+        Limits limits = new Limits(memoryMb, pidLimit, tmpSizeMb);
+        Thread.ofVirtual().name("hearth-fork-ahead-" + serverHostPid).start(() -> {
+            Spare spare = null;
+            try {
+                spare = forkSpare(limits);
+                spare.channel().write("ahead " + endpoint + "\n");
+                String[] reported = spare.channel().readLine().split(" ");
+                int port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
+                Connected old = connected.put(endpoint, new Connected(spare, port));
+                if (old != null) {
+                    old.spare().discard();
+                }
+                if (!alive) {
+                    discardSpares();
+                }
+            } catch (IOException | RuntimeException e) {
+                if (spare != null) {
+                    spare.discard(); // the fork that wanted it makes a child itself
+                }
+            }
+        });
     }
 
     @Override
@@ -231,6 +278,12 @@ final class UnixForkServer implements ForkServer {
     private void discardSpares() {
         for (Spare s; (s = spares.pollFirst()) != null; ) {
             s.discard();
+        }
+        for (String endpoint : List.copyOf(connected.keySet())) {
+            Connected c = connected.remove(endpoint);
+            if (c != null) {
+                c.spare().discard();
+            }
         }
     }
 

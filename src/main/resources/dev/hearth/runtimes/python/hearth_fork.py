@@ -15,6 +15,11 @@ Protocol, on a unix socket at <directory>/control.sock that the platform reaches
       connect(environment) (its Runtime API connection), writes "port <its local port, or 0>\\n", and from
       then on the connection is its standard output and error. The port lets the platform know that
       connection as the child's without searching /proc (whose TCP tables cost milliseconds to read).
+      A spare may be told "ahead <address>\n" before its environment (SnapStart: the endpoint its environment
+      will have is bound already): it runs serve()'s connect_ahead(address) at once and writes "port <n>\n"
+      (0: it could not, and connects as above once it has its environment). Connected ahead, it does not
+      connect again nor report its port after "env": the platform hands it only an environment whose
+      endpoint is that address. Connection and first request are then off the restore's path.
 Pids are the sandbox's own (its pid namespace).
 
 Children of a runtime's fork server (Hearth's stem cells; one server starts environments of many functions)
@@ -217,6 +222,18 @@ def _probe_userns():
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
+def _replace_environ(environment):
+    """os.environ becomes {environment}: only the variables that differ from the server's are set or unset
+    (a server's environment is mostly its children's; each putenv costs, and the whole set took about twice
+    as long on the child's start path)."""
+    environ = os.environ
+    for name in [name for name in environ if name not in environment]:
+        del environ[name]
+    for name, value in environment.items():
+        if environ.get(name) != value:
+            environ[name] = value
+
+
 def _read_line(sock, limit=16 * 1024 * 1024):
     data = bytearray()
     while not data.endswith(b"\n"):
@@ -266,9 +283,10 @@ class ForkServer(object):
         self._userns = _probe_userns()
         self._control = None
 
-    def serve(self, connect=None):
+    def serve(self, connect=None, connect_ahead=None):
         """Forks a child per request and reports their exits. Returns only in a child, with its environment
-        and what connect(environment) returned there (a socket, or None)."""
+        and what connect(environment) returned there (a socket, or None); or, for a spare told "ahead",
+        what connect_ahead(address) returned while it waited."""
         wake_r, wake_w = socket.socketpair()
         wake_r.setblocking(False)
         wake_w.setblocking(False)
@@ -311,7 +329,7 @@ class ForkServer(object):
                         for own in (wake_r, wake_w, self._listener, self._control):
                             if own is not None:
                                 own.close()
-                        return self._become_child(conn, request, connect)
+                        return self._become_child(conn, request, connect, connect_ahead)
                     conn.close()
                 else:
                     conn.close()
@@ -332,7 +350,7 @@ class ForkServer(object):
                 except OSError:
                     os._exit(0)
 
-    def _become_child(self, conn, request, connect):
+    def _become_child(self, conn, request, connect, connect_ahead=None):
         conn.sendall(b"%d\n" % os.getpid())
         if conn.recv(1) != b"g":
             os._exit(70)  # the platform could not place this child in its cgroup
@@ -350,6 +368,11 @@ class ForkServer(object):
             os._exit(71)
         lines = _Lines(conn)
         line = lines.next()
+        early = None
+        if line is not None and line.startswith(b"ahead "):
+            early = connect_ahead(line[6:].decode("utf-8")) if connect_ahead is not None else None
+            conn.sendall(b"port %d\n" % (early.getsockname()[1] if early is not None else 0))
+            line = lines.next()
         if code:
             try:
                 if line is not None and line.startswith(b"code "):
@@ -364,12 +387,14 @@ class ForkServer(object):
         if line is None or not line.startswith(b"env "):
             os._exit(0)  # a spare the platform did not need
         environment = json.loads(line[4:].decode("utf-8"))
-        os.environ.clear()
-        os.environ.update(environment)
+        _replace_environ(environment)
         time.tzset()
-        sock = connect(environment) if connect is not None else None
-        port = sock.getsockname()[1] if sock is not None else 0
-        conn.sendall(b"port %d\n" % port)
+        if early is not None:
+            sock = early
+        else:
+            sock = connect(environment) if connect is not None else None
+            port = sock.getsockname()[1] if sock is not None else 0
+            conn.sendall(b"port %d\n" % port)
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         conn.close()

@@ -941,12 +941,19 @@ def _hook_failure(e, error_type):
     return make_error("%s: %s" % (type(e).__name__, e), error_type, traceback.format_list(frames))
 
 
-def _ask_restore_ahead():
+def _ask_restore_ahead(address=None):
     """In a forked environment: its connection, on which restore/next is already asked, so that the platform
-    answers it while the rest of the hand-over runs here (or None: the runtime then connects and asks)."""
-    sock = connect_ahead()
+    answers it while the rest of the hand-over runs here (or None: the runtime then connects and asks). With
+    {address} (a spare told its endpoint ahead), before the environment has arrived."""
+    if address is None:
+        sock = connect_ahead()
+        address = os.environ.get("AWS_LAMBDA_RUNTIME_API", "")
+    else:
+        try:
+            sock = connect(address)
+        except (OSError, ValueError):
+            sock = None
     if sock is not None:
-        address = os.environ["AWS_LAMBDA_RUNTIME_API"]
         try:
             sock.sendall(request_bytes(address, "GET", _API_PREFIX + "/restore/next"))
         except OSError:
@@ -966,7 +973,7 @@ def _snap_start(client, fork_server):
     asked = False
     if fork_server is not None:
         client.restore_next()  # the template's endpoint: "snapshot taken", it now serves forks
-        _, early = fork_server.serve(lambda environment: _ask_restore_ahead())
+        _, early = fork_server.serve(lambda environment: _ask_restore_ahead(), connect_ahead=_ask_restore_ahead)
         _configure()
         client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
         client.adopt(early)
