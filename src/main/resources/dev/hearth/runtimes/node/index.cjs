@@ -17,12 +17,12 @@
 /**
  * The runtime starts node with AWS's V8 flags (--expose-gc, --max-old-space-size). V8 keys code caches
  * by a hash of every flag off its default, so with them Node rejects its built-in code cache and
- * compiles each internal module loaded after its start-up snapshot from source: net and the streams it
- * needs cost about 8 ms of CPU that way. Both flags have done their work once node runs (the heap limit
- * is fixed when the isolate is made, gc() is on the context), so they are set back to their defaults
- * while the bootstrap loads its own modules and restored, exactly as given, before the function's code
- * is loaded (restore()). Nothing changes when NODE_OPTIONS names them too (the values V8 took would
- * be unknown here). Obtaining V8's setter through process.binding spends that binding's one
+ * compiles each internal module loaded after its start-up snapshot from source (the ES-module loader an
+ * ES-module handler needs; net and its streams, 8 ms of CPU, where the Runtime API client falls back to
+ * net). Both flags have done their work once node runs (the heap limit is fixed when the isolate is
+ * made, gc() is on the context), so they are set back to their defaults while the bootstrap loads its
+ * own modules and restored, exactly as given, before the function's code is loaded (restore()).
+ * Nothing changes when NODE_OPTIONS names them too (the values V8 took would be unknown here). Obtaining V8's setter through process.binding spends that binding's one
  * deprecation warning silently: a function calling process.binding('v8') itself is not warned again.
  */
 function relaxV8Flags() {
