@@ -367,6 +367,7 @@ class HandleTransport {
       }
     };
     request.async = false;
+    request.buffer = bytes; // held until libuv has written it all, as net holds it
     const err = this.handle.writeBuffer(request, bytes);
     if (err < 0) {
       process.nextTick(() => this.end(systemError(err, 'write')));
