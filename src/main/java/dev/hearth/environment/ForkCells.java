@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -138,7 +137,10 @@ final class ForkCells {
      * @throws TreeLinks.NotMirrored when the code cannot be linked (then the caller launches instead)
      */
     static Sandbox fork(Server server, SandboxSpec wanted, int maxEntries) throws IOException {
-        String slot = "s" + UUID.randomUUID().toString().replace("-", "");
+        // Unique, not secret (no child can list the server's slots: its own code is bound over /var/task), so
+        // ThreadLocalRandom rather than randomUUID's SecureRandom, which reads /dev/urandom under a lock.
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String slot = "s" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
         Path dir = server.slots().resolve(slot);
         Path task = Files.createDirectories(dir.resolve("task"));
         Path opt = Files.createDirectories(dir.resolve("opt"));

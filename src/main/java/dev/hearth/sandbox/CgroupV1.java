@@ -23,12 +23,25 @@ import java.util.OptionalLong;
  */
 final class CgroupV1 implements Cgroups {
 
+    /** The kernel's CFS period for a new v1 cgroup (not inherited from its parent): no need to write it. */
+    private static final long KERNEL_DEFAULT_PERIOD_MICROS = 100_000;
+
     private final Map<String, Path> nodeDirs;
     private final List<String> advice;
+    /**
+     * Whether this kernel offers {@code memory.memsw.*} (swap accounting) and {@code memory.swappiness}: a
+     * property of the kernel and its boot flags, the same in every memory cgroup, so it is looked up once in
+     * the node's own cgroup rather than with a {@code stat} per sandbox.
+     */
+    private final boolean memsw;
+    private final boolean swappiness;
 
     private CgroupV1(Map<String, Path> nodeDirs, List<String> advice) {
         this.nodeDirs = Map.copyOf(nodeDirs);
         this.advice = List.copyOf(advice);
+        Path memory = nodeDirs.get("memory");
+        this.memsw = memory != null && Files.exists(memory.resolve("memory.memsw.limit_in_bytes"));
+        this.swappiness = memory != null && Files.exists(memory.resolve("memory.swappiness"));
     }
 
     static CgroupV1 open(Map<String, Path> mounts, String nodeTag) throws IOException {
@@ -78,21 +91,23 @@ final class CgroupV1 implements Cgroups {
             }
             Path memory = dirs.get("memory");
             CgroupFiles.write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
-            if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+            if (memsw) {
                 // memory+swap capped at the same figure: swap cannot stretch the limit or hide an OOM.
                 CgroupFiles.write(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
-            } else {
+            } else if (swappiness) {
                 // Without swap accounting the next best thing is not to swap this cgroup's pages at all.
-                CgroupFiles.writeIfPresent(memory.resolve("memory.swappiness"), "0");
+                CgroupFiles.write(memory.resolve("memory.swappiness"), "0");
             }
             if (dirs.containsKey("cpu")) {
-                CgroupFiles.write(dirs.get("cpu").resolve("cpu.cfs_period_us"), Long.toString(limits.cpuPeriodMicros()));
+                if (limits.cpuPeriodMicros() != KERNEL_DEFAULT_PERIOD_MICROS) {
+                    CgroupFiles.write(dirs.get("cpu").resolve("cpu.cfs_period_us"), Long.toString(limits.cpuPeriodMicros()));
+                }
                 CgroupFiles.write(dirs.get("cpu").resolve("cpu.cfs_quota_us"), Long.toString(limits.initCpuQuotaMicros()));
             }
             if (dirs.containsKey("pids")) {
                 CgroupFiles.write(dirs.get("pids").resolve("pids.max"), Integer.toString(limits.pids()));
             }
-            return Optional.of(new Group(dirs));
+            return Optional.of(new Group(dirs, dirs.values().stream().map(d -> d.resolve("cgroup.procs")).toList()));
         } catch (IOException e) {
             dirs.values().forEach(CgroupFiles::removeDir);
             throw new IOException("cannot create cgroup " + id + ": " + e, e);
@@ -104,13 +119,8 @@ final class CgroupV1 implements Cgroups {
         nodeDirs.values().forEach(CgroupFiles::removeDir);
     }
 
-    /** One sandbox's directories, by controller; memory is always there. */
-    private record Group(Map<String, Path> dirs) implements Cgroup {
-
-        @Override
-        public List<Path> procsFiles() {
-            return dirs.values().stream().map(d -> d.resolve("cgroup.procs")).toList();
-        }
+    /** One sandbox's directories, by controller (memory is always there), and their {@code cgroup.procs}. */
+    private record Group(Map<String, Path> dirs, List<Path> procsFiles) implements Cgroup {
 
         @Override
         public OptionalLong peakMemoryBytes() {

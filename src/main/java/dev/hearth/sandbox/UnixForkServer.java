@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -307,7 +306,8 @@ final class UnixForkServer implements ForkServer {
             int childPid = Integer.parseInt(channel.readLine());
             CompletableFuture<ExitStatus> exit = exits.computeIfAbsent(childPid, p -> new CompletableFuture<>());
             exit.whenComplete((s, e) -> exits.remove(childPid));
-            long host = hostPidOf(childPid);
+            ProcStatus child = hostPidOf(childPid);
+            long host = child.hostPid();
             if (cgroup.isPresent()) {
                 for (Path procs : cgroup.get().procsFiles()) {
                     CgroupFiles.write(procs, Long.toString(host));
@@ -316,7 +316,7 @@ final class UnixForkServer implements ForkServer {
             channel.write("g");
             if (ownIds) {
                 try {
-                    mapIds(channel, host);
+                    mapIds(channel, child);
                 } catch (IOException e) {
                     if (!limits.code()) {
                         ownIdsRefused = true; // without a code slot the next children share the server's ids
@@ -333,30 +333,18 @@ final class UnixForkServer implements ForkServer {
     }
 
     /**
-     * Once the child has made its user namespace ("u"): maps its uid and gid to host ids of its own and says
-     * so ("m"). Only a node that is root on the host may write such maps; elsewhere this fails, and with it
-     * the fork.
+     * Once the child has made its user namespace ("u"): maps its uid and gid (as {@link #hostPidOf} read them;
+     * unsharing a user namespace changes neither) to host ids of its own and says so ("m"). Only a node that
+     * is root on the host may write such maps; elsewhere this fails, and with it the fork.
      */
-    private static void mapIds(ForkConnection channel, long host) throws IOException {
+    private static void mapIds(ForkConnection channel, ProcStatus child) throws IOException {
         if (channel.read() != 'u') {
             throw new IOException("the forked child made no user namespace");
         }
-        long own = CHILD_IDS_BASE + host;
-        Path proc = Path.of("/proc", Long.toString(host));
-        String uid = null;
-        String gid = null;
-        for (String line : Files.readAllLines(proc.resolve("status"))) {
-            if (line.startsWith("Uid:")) {
-                uid = line.substring(4).trim().split("\\s+")[0];
-            } else if (line.startsWith("Gid:")) {
-                gid = line.substring(4).trim().split("\\s+")[0];
-            }
-        }
-        if (uid == null || gid == null) {
-            throw new IOException("no ids for the forked child " + host);
-        }
-        Files.writeString(proc.resolve("uid_map"), uid + " " + own + " 1");
-        Files.writeString(proc.resolve("gid_map"), gid + " " + own + " 1");
+        long own = CHILD_IDS_BASE + child.hostPid();
+        Path proc = Path.of("/proc", Long.toString(child.hostPid()));
+        Files.writeString(proc.resolve("uid_map"), child.uid() + " " + own + " 1");
+        Files.writeString(proc.resolve("gid_map"), child.gid() + " " + own + " 1");
         channel.write("m");
     }
 
@@ -403,19 +391,51 @@ final class UnixForkServer implements ForkServer {
         return field.equals("-") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(field));
     }
 
-    /** The child's host pid: among the server's children, the one whose innermost pid is {@code childPid}. */
-    private long hostPidOf(int childPid) throws IOException {
+    /**
+     * A forked child as {@code /proc/<host pid>/status} shows it to the node: its host pid, and its real uid
+     * and gid (the first field of {@code Uid:}/{@code Gid:}, in the node's user namespace).
+     */
+    record ProcStatus(long hostPid, long innermostPid, String uid, String gid) {
+    }
+
+    /**
+     * The child's host pid (among the server's children, the one whose innermost pid is {@code childPid}),
+     * with the ids from the same read of its status. The children list is scanned from its end without
+     * splitting it: a server's list holds every live child (hundreds during a burst), and the newest is last.
+     */
+    private ProcStatus hostPidOf(int childPid) throws IOException {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(serverHostPid), "task"))) {
             for (Path task : tasks) {
-                // The newest child is listed last: looked at first, a server with many children costs one read.
-                for (String child : List.of(Files.readString(task.resolve("children")).trim().split("\\s+")).reversed()) {
-                    if (!child.isEmpty() && innermostPid(Long.parseLong(child)) == childPid) {
-                        return Long.parseLong(child);
+                byte[] children = Files.readAllBytes(task.resolve("children"));
+                int end = children.length;
+                while (end > 0) {
+                    while (end > 0 && !isDigit(children[end - 1])) {
+                        end--;
+                    }
+                    int start = end;
+                    long pid = 0;
+                    while (start > 0 && isDigit(children[start - 1])) {
+                        start--;
+                    }
+                    if (start == end) {
+                        break;
+                    }
+                    for (int i = start; i < end; i++) {
+                        pid = pid * 10 + (children[i] - '0');
+                    }
+                    end = start;
+                    Optional<ProcStatus> status = status(pid);
+                    if (status.isPresent() && status.get().innermostPid() == childPid) {
+                        return status.get();
                     }
                 }
             }
         }
         throw new IOException("child " + childPid + " of the fork server (host pid " + serverHostPid + ") not found");
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     private static boolean nodeIsRoot() {
@@ -433,17 +453,53 @@ final class UnixForkServer implements ForkServer {
 
     /** The last pid of {@code NSpid} in {@code /proc/<pid>/status}: the process's pid in its own namespace. */
     static long innermostPid(long hostPid) {
+        return status(hostPid).map(ProcStatus::innermostPid).orElse(-1L);
+    }
+
+    /**
+     * {@code /proc/<pid>/status}'s {@code NSpid} (last field), {@code Uid} and {@code Gid} (first fields), read
+     * as bytes in one go; empty if the process is gone or a line is missing.
+     */
+    static Optional<ProcStatus> status(long hostPid) {
+        String text;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(hostPid), "status"))) {
-                if (line.startsWith("NSpid:")) {
-                    String[] f = line.substring(6).trim().split("\\s+");
-                    return Long.parseLong(f[f.length - 1]);
-                }
-            }
+            text = new String(Files.readAllBytes(Path.of("/proc", Long.toString(hostPid), "status")),
+                    StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return Optional.empty();
         }
-        return -1;
+        String nspid = field(text, "\nNSpid:");
+        String uid = field(text, "\nUid:");
+        String gid = field(text, "\nGid:");
+        if (nspid == null || uid == null || gid == null) {
+            return Optional.empty();
+        }
+        String[] pids = nspid.split("\t");
+        try {
+            long innermost = Long.parseLong(pids[pids.length - 1].trim());
+            return Optional.of(new ProcStatus(hostPid, innermost, firstWord(uid), firstWord(gid)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The rest of the line that starts with {@code key} (which begins with a newline), trimmed; null if none. */
+    private static String field(String text, String key) {
+        int at = text.indexOf(key);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + key.length();
+        int end = text.indexOf('\n', from);
+        return text.substring(from, end < 0 ? text.length() : end).trim();
+    }
+
+    private static String firstWord(String fields) {
+        int end = 0;
+        while (end < fields.length() && !Character.isWhitespace(fields.charAt(end))) {
+            end++;
+        }
+        return fields.substring(0, end);
     }
 
     private static void write(SocketChannel channel, String text) throws IOException {
@@ -474,7 +530,8 @@ final class UnixForkServer implements ForkServer {
     static String json(Map<String, String> environment) {
         StringBuilder out = new StringBuilder(4096).append('{');
         boolean first = true;
-        for (var e : new TreeMap<>(environment).entrySet()) {
+        // In the map's own order: the child applies the variables as a set, so sorting them first bought nothing.
+        for (var e : environment.entrySet()) {
             if (!first) {
                 out.append(',');
             }
