@@ -136,7 +136,7 @@ final class ProcessOutput {
      * "drained" flag serves instead. {@link #SETTLE_LIMIT_MILLIS} bounds the wait either way.
      */
     void afterSettled(Runnable then) {
-        if (!readers.isEmpty()) {
+        if (!readers.isEmpty() || pumps.isEmpty()) { // (nothing read yet: nothing to wait for)
             readers.forEach(reader -> reader.drain(true));
             then.run();
             return;

@@ -522,20 +522,10 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             case INITIALISING -> {
                 cancelInitTimer();
                 double initMillis = LogLines.roundTwoDecimals((System.nanoTime() - launchNanos) / 1e6);
-                if (forked) {
-                    log.restoreDuration(initMillis);
-                    log.line(LogLines.restoreReport(initMillis));
-                } else {
-                    log.initDuration(initMillis);
-                }
-                if (current != null) {
-                    deliver(current, response);
-                } else {
-                    move(EnvironmentState.IDLE);
-                    park(response);
-                }
-                // After the state change, so that whoever waits for init finds the environment idle.
-                initialized.complete(null);
+                // What init printed (the function's top-level code, after-restore hooks) goes before
+                // RESTORE_REPORT and START: the runtime wrote it before asking, but the poller may not have
+                // handed it over yet (with native pipes this drains them at once).
+                output.afterSettled(() -> initialised(response, initMillis));
             }
             case IDLE -> {
                 if (current != null) {
@@ -566,6 +556,28 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             }
             default -> refuseNext(response);
         }
+    }
+
+    /** The runtime's first {@code /next}, once init's output is in the log: the init (or restore) is over. */
+    private void initialised(HttpServerResponse response, double initMillis) {
+        if (state != EnvironmentState.INITIALISING) {
+            refuseNext(response); // stopped or failed while its output settled
+            return;
+        }
+        if (forked) {
+            log.restoreDuration(initMillis);
+            log.line(LogLines.restoreReport(initMillis));
+        } else {
+            log.initDuration(initMillis);
+        }
+        if (current != null) {
+            deliver(current, response);
+        } else {
+            move(EnvironmentState.IDLE);
+            park(response);
+        }
+        // After the state change, so that whoever waits for init finds the environment idle.
+        initialized.complete(null);
     }
 
     private void refuseNext(HttpServerResponse response) {

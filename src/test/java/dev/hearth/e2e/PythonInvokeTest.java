@@ -417,6 +417,33 @@ class PythonInvokeTest {
         });
     }
 
+    @Test
+    void whatInitPrints_isInTheLogBeforeStart_inEveryNewEnvironment() {
+        String fn = unique("py-init-print");
+        String app = "import time\nprint('printed at init')\n"
+                + "def handler(event, context):\n    time.sleep(0.3)\n    return event\n";
+        E2e.create(lambda, fn, "python3.12", "app.handler", E2e.zip(Map.of("app.py", app)),
+                b -> b.memorySize(128).timeout(10));
+        // Concurrent invokes, each in an environment of its own: the runtime prints before its first /next,
+        // and the node used to write START before its poller had handed that line over, now and then.
+        List<java.util.concurrent.CompletableFuture<InvokeResponse>> calls = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> invoke(lambda, fn, "{}"),
+                        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()))
+                .toList();
+        calls.forEach(java.util.concurrent.CompletableFuture::join);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, List<String>> streams = E2e.logStreams(node.dataDir(), fn);
+            assertThat(streams).hasSize(4);
+            streams.values().forEach(lines -> {
+                assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("REPORT "));
+                int start = java.util.stream.IntStream.range(0, lines.size())
+                        .filter(i -> lines.get(i).startsWith("START RequestId: ")).findFirst().orElseThrow();
+                assertThat(lines.subList(0, start)).contains("printed at init");
+            });
+        });
+    }
+
     // ---- function errors -----------------------------------------------------------------------------
 
     @Test

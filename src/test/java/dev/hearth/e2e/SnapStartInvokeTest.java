@@ -258,6 +258,39 @@ class SnapStartInvokeTest {
     }
 
     @Test
+    void whatAfterRestoreHooksPrint_isInTheLogBetweenRestoreStartAndRestoreReport() {
+        assumeTrue(forks(), "bubblewrap is missing: SnapStart versions start as ordinary cold starts");
+        String fn = unique("py-snap-print");
+        String app = "import time\nfrom snapshot_restore_py import register_after_restore\n"
+                + "register_after_restore(print, 'restored')\n"
+                + "def handler(event, context):\n    time.sleep(0.3)\n    return event\n";
+        E2e.create(lambda, fn, "python3.12", "app.handler", E2e.zip(Map.of("app.py", app)), b -> b.memorySize(128)
+                .timeout(10).snapStart(s -> s.applyOn(SnapStartApplyOn.PUBLISHED_VERSIONS)));
+        lambda.publishVersion(b -> b.functionName(fn));
+        await("version 1 of " + fn + " settled").atMost(WAIT).until(() -> version1(fn).state() != State.PENDING);
+
+        // Concurrent invokes, each restored into an environment of its own.
+        List<java.util.concurrent.CompletableFuture<InvokeResponse>> calls = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> invoke(fn, "1", "{}"),
+                        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()))
+                .toList();
+        calls.forEach(call -> assertThat(call.join().functionError()).isNull());
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<List<String>> restored = E2e.logStreams(dataDir, fn).values().stream()
+                    .filter(lines -> lines.stream().anyMatch(l -> l.startsWith("RESTORE_START ")))
+                    .toList();
+            assertThat(restored).hasSize(4).allSatisfy(lines -> {
+                assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("REPORT "));
+                List<String> restore = lines.subList(0, java.util.stream.IntStream.range(0, lines.size())
+                        .filter(i -> lines.get(i).startsWith("RESTORE_REPORT ")).findFirst().orElseThrow());
+                assertThat(restore).first().asString().startsWith("RESTORE_START ");
+                assertThat(restore).contains("restored");
+            });
+        });
+    }
+
+    @Test
     void latest_isUnaffected_byTheSnapStartSetting() {
         String fn = published("py-snap-latest", 256, Map.of());
         InvokeResponse latest = invoke(fn, "$LATEST", "{}");
