@@ -224,6 +224,11 @@ final class SnapshotTemplate implements RuntimeApiServer.Handler {
             try {
                 ForkServer found = launcher.attachForkServer(attached)
                         .orElseThrow(() -> new IOException("this node's sandboxes cannot fork environments"));
+                // The snapshot is part of each restored environment's MemorySize, as on AWS: measured now
+                // (init and the before-snapshot hooks are done, no child forked yet).
+                long snapshotBytes = found.countServerMemoryInChildren();
+                LOG.debug("the SnapStart template of {}:{} holds {} bytes", spec.functionName(), spec.version(),
+                        snapshotBytes);
                 context.runOnContext(v -> {
                     server = found;
                     if (stage == Stage.ENDED) {

@@ -30,7 +30,8 @@ public interface ForkServer extends AutoCloseable {
      *
      * @param id          the child sandbox's id (names its cgroup); [a-zA-Z0-9-] only
      * @param environment the child's complete environment, replacing the server's
-     * @param memoryMb    the child's memory limit; CPU follows it as for any sandbox
+     * @param memoryMb    the child's memory size: its memory limit (less the server's memory after
+     *                    {@link #countServerMemoryInChildren}); CPU follows it as for any sandbox
      * @param pidLimit    most tasks the child's cgroup may hold
      * @param tmpSizeMb   size of the child's private {@code /tmp}
      * @param codeSlot    for a runtime's fork server (one that starts environments of many functions): the
@@ -88,6 +89,24 @@ public interface ForkServer extends AutoCloseable {
     /** As {@link #prepare}, for children that will be given a {@link Request#codeSlot}. */
     default void prepareWithCode(int memoryMb, int pidLimit, int tmpSizeMb) {
     }
+
+    /**
+     * SnapStart: makes every child without a code slot forked from now on one environment together with
+     * what the server holds now (the snapshot: what init left, which each child starts with and whose pages
+     * stay charged to the server's cgroup). Such a child's memory limit is its {@link Request#memoryMb} less
+     * the server's resident memory measured here (no lower than {@link #MIN_CHILD_MEMORY_MB}; CPU still
+     * follows the full figure), and its {@link Sandbox#maxMemoryUsedBytes} adds that memory to its own peak,
+     * at most {@link Request#memoryMb}. Called once, when the server is ready and before the first fork.
+     * Blocking (reads {@code /proc}).
+     *
+     * @return the bytes measured; 0 where this server does not measure (its children keep their full limit)
+     */
+    default long countServerMemoryInChildren() {
+        return 0;
+    }
+
+    /** The least memory limit a SnapStart child is given, however much the snapshot holds: room to run a handler. */
+    int MIN_CHILD_MEMORY_MB = 16;
 
     /**
      * Whether children get a private {@code /tmp}: false where the machine refuses user namespaces to the

@@ -29,6 +29,9 @@ final class ForkedSandbox implements Sandbox {
     /** The local port of the child's first Runtime API connection, as the child reported it; 0 if none. */
     private final int firstClientPort;
     private final AtomicBoolean firstClaimed = new AtomicBoolean();
+    /** SnapStart: the server's memory this child counts as its own (0: none), and the most it may report. */
+    private final long sharedBytes;
+    private final long ceilingBytes;
 
     /**
      * @param reported        the server's report of the child's end (exit code or signal, no OOM verdict yet)
@@ -36,6 +39,17 @@ final class ForkedSandbox implements Sandbox {
      */
     ForkedSandbox(String id, long hostPid, ForkConnection output, Optional<Cgroup> cgroup,
                   CompletableFuture<ExitStatus> reported, int firstClientPort) {
+        this(id, hostPid, output, cgroup, reported, firstClientPort, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param sharedBytes  the server's memory added to this child's peak ({@link ForkServer#countServerMemoryInChildren})
+     * @param ceilingBytes the most the child's peak plus that may come to: its memory size
+     */
+    ForkedSandbox(String id, long hostPid, ForkConnection output, Optional<Cgroup> cgroup,
+                  CompletableFuture<ExitStatus> reported, int firstClientPort, long sharedBytes, long ceilingBytes) {
+        this.sharedBytes = sharedBytes;
+        this.ceilingBytes = ceilingBytes;
         this.firstClientPort = firstClientPort;
         this.id = id;
         this.hostPid = hostPid;
@@ -129,9 +143,17 @@ final class ForkedSandbox implements Sandbox {
         return LoopbackConnections.heldByTree(hostPid, clientPort, serverPort);
     }
 
+    /**
+     * The child's own peak; a SnapStart child's also counts the snapshot it shares with the server (whose
+     * pages its cgroup is not charged for), at most its memory size, as AWS's restored environment would.
+     */
     @Override
     public OptionalLong maxMemoryUsedBytes() {
-        return account.maxMemoryUsedBytes(exit.isDone());
+        OptionalLong own = account.maxMemoryUsedBytes(exit.isDone());
+        if (sharedBytes == 0 || own.isEmpty()) {
+            return own;
+        }
+        return OptionalLong.of(Math.min(own.getAsLong() + sharedBytes, ceilingBytes));
     }
 
     @Override

@@ -131,11 +131,14 @@ final class ProcessLauncher implements SandboxLauncher {
         }
         return Optional.of(UnixForkServer.attach(sandbox, new UnixForkServer.ChildCgroups() {
             @Override
-            public Optional<Cgroup> create(String id, int memoryMb, int pidLimit) throws IOException {
+            public Optional<Cgroup> create(String id, int memoryMb, int memoryLimitMb, int pidLimit) throws IOException {
                 if (closed) {
                     throw new IOException("sandbox launcher is closed");
                 }
-                return cgroups.create(id, ResourceLimits.of(memoryMb, pidLimit, cores, 0));
+                // CPU follows the memory size; the limit may be lower (a SnapStart child's snapshot is the rest).
+                ResourceLimits sized = ResourceLimits.of(memoryMb, pidLimit, cores, 0);
+                return cgroups.create(id, new ResourceLimits(memoryLimitMb * 1024L * 1024L, sized.cpuQuotaMicros(),
+                        sized.initCpuQuotaMicros(), sized.cpuPeriodMicros(), sized.pids()));
             }
 
             @Override

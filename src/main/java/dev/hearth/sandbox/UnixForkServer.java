@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UnixForkServer implements ForkServer {
     static final String SOCKET = "tmp/.hearth-fork/control.sock";
     private static final int LINE_LIMIT = 256;
+    private static final long MIB = 1024L * 1024L;
     /**
      * A child with a code slot runs as host uid and gid {@code CHILD_IDS_BASE + its host pid}: unique among
      * live processes, and far above any account's ids.
@@ -40,7 +41,11 @@ final class UnixForkServer implements ForkServer {
 
     /** Creates a child's cgroup with a sandbox's usual limits for its memory size; empty without cgroups. */
     interface ChildCgroups {
-        Optional<Cgroup> create(String id, int memoryMb, int pidLimit) throws IOException;
+        /**
+         * @param memoryMb      the memory size the CPU share follows
+         * @param memoryLimitMb the memory limit: {@code memoryMb}, less the server's memory for a SnapStart child
+         */
+        Optional<Cgroup> create(String id, int memoryMb, int memoryLimitMb, int pidLimit) throws IOException;
 
         /**
          * The child got its environment and starts working: its CPU start-up allowance runs from now (a
@@ -61,6 +66,8 @@ final class UnixForkServer implements ForkServer {
     private volatile boolean alive = true;
     /** A child without a code slot could not be given host ids of its own: the next share the server's. */
     private volatile boolean ownIdsRefused;
+    /** SnapStart: the server's memory each child without a code slot counts as its own (0: none). */
+    private volatile long sharedBytes;
     /**
      * Children forked ahead of demand, oldest first. One is kept normally; a fork that finds none (a burst
      * of cold starts outrunning the refill) raises how many are kept, up to {@link #MAX_SPARES}, so that
@@ -194,7 +201,9 @@ final class UnixForkServer implements ForkServer {
         if (ahead == null) {
             refill(limits);
         }
-        return new ForkedSandbox(request.id(), child.hostPid(), child.channel(), child.cgroup(), child.exit(), port);
+        long shared = limits.code() ? 0 : sharedBytes;
+        return new ForkedSandbox(request.id(), child.hostPid(), child.channel(), child.cgroup(), child.exit(), port,
+                shared, shared == 0 ? Long.MAX_VALUE : limits.memoryMb() * MIB);
     }
 
     @Override
@@ -289,7 +298,7 @@ final class UnixForkServer implements ForkServer {
     /** Forks a child, places it in a cgroup of its own and lets it make its namespaces. */
     private Spare forkSpare(Limits limits) throws IOException {
         String id = "fork-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
-        Optional<Cgroup> cgroup = cgroups.create(id, limits.memoryMb(), limits.pidLimit());
+        Optional<Cgroup> cgroup = cgroups.create(id, limits.memoryMb(), memoryLimitMb(limits), limits.pidLimit());
         ForkConnection channel;
         try {
             channel = ForkConnection.open(socket, poller);
@@ -346,6 +355,23 @@ final class UnixForkServer implements ForkServer {
         Files.writeString(proc.resolve("uid_map"), child.uid() + " " + own + " 1");
         Files.writeString(proc.resolve("gid_map"), child.gid() + " " + own + " 1");
         channel.write("m");
+    }
+
+    /** The server's whole tree (init may have left helpers running): what the snapshot holds. */
+    @Override
+    public long countServerMemoryInChildren() {
+        sharedBytes = ResidentMemory.ofTree(serverHostPid).orElse(0);
+        return sharedBytes;
+    }
+
+    /** A child's memory limit: its size, less the server's memory for a SnapStart child, never below the floor. */
+    private int memoryLimitMb(Limits limits) {
+        long shared = limits.code() ? 0 : sharedBytes;
+        if (shared == 0) {
+            return limits.memoryMb();
+        }
+        long left = limits.memoryMb() - (shared + MIB - 1) / MIB;
+        return (int) Math.min(limits.memoryMb(), Math.max(MIN_CHILD_MEMORY_MB, left));
     }
 
     @Override

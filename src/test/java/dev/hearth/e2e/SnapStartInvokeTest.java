@@ -52,6 +52,8 @@ class SnapStartInvokeTest {
 
             INIT_ID = uuid.uuid4().hex
             print("INIT", INIT_ID)
+            # Memory init holds for good (written, so resident): part of the snapshot.
+            BALLAST = b"b" * (int(os.environ.get("BALLAST_MB", "0")) << 20)
             # Left by init, readable by the template's uid alone: each environment gets its own copy.
             with open(os.open("/tmp/from-init", os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
                 f.write(INIT_ID)
@@ -320,7 +322,8 @@ class SnapStartInvokeTest {
         InvokeResponse survived = sleeper.get(60, TimeUnit.SECONDS);
         assertThat(survived.functionError()).as(E2e.text(survived) + tail(survived) + tail(hog)).isNull();
 
-        // The template and the surviving environment: each in a cgroup of its own, limited to MemorySize.
+        // The template and the surviving environment: each in a cgroup of its own, the template's limited to
+        // MemorySize, the environment's to MemorySize less what the template holds (its snapshot).
         List<String> memoryCgroups = new ArrayList<>();
         for (long pid : E2e.processesOf(fn)) {
             String cgroup = Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
@@ -328,12 +331,61 @@ class SnapStartInvokeTest {
             memoryCgroups.add(cgroup.substring(cgroup.indexOf(":memory:") + 8));
         }
         assertThat(memoryCgroups).hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates();
+        List<Long> limits = new ArrayList<>();
         for (String cgroup : memoryCgroups) {
             Path limit = Path.of("/sys/fs/cgroup/memory" + cgroup, "memory.limit_in_bytes");
             if (Files.exists(limit)) {
-                assertThat(Files.readString(limit).trim()).isEqualTo(Long.toString(128L * 1024 * 1024));
+                limits.add(Long.parseLong(Files.readString(limit).trim()));
             }
         }
+        if (!limits.isEmpty()) {
+            assertThat(limits).allMatch(l -> l <= 128L * 1024 * 1024).contains(128L * 1024 * 1024)
+                    .anyMatch(l -> l < 128L * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void aRestoredEnvironment_reportsTheSnapshotsMemoryAsItsOwn_inMaxMemoryUsed() {
+        assumeTrue(forks() && !node.node().isolation().cgroups().equals("none"), "needs bubblewrap and cgroups");
+        String fn = published("py-snap-mem", 128, Map.of("BALLAST_MB", "60"));
+        assertThat(version1(fn).state()).isEqualTo(State.ACTIVE);
+
+        InvokeResponse restored = invoke(fn, "1", "{}");
+
+        assertThat(restored.functionError()).as(E2e.text(restored)).isNull();
+        String report = reportLine(tail(restored), requestId(restored));
+        assertThat(report).contains("Restore Duration");
+        assertThat(maxMemoryUsedMb(report)).as(report).isBetween(60L, 128L);
+    }
+
+    @Test
+    void aRestoredEnvironment_isOneEnvironmentOfMemorySize_withItsSnapshot_soAllocatingPastItIsOutOfMemory() {
+        assumeTrue(forks() && !node.node().isolation().cgroups().equals("none"), "needs bubblewrap and cgroups");
+        String fn = published("py-snap-mem-oom", 128, Map.of("BALLAST_MB", "60"));
+        assertThat(version1(fn).state()).isEqualTo(State.ACTIVE);
+
+        InvokeResponse restored = invoke(fn, "1", "{\"op\":\"hog\",\"mb\":100}");
+
+        assertThat(restored.functionError()).as(E2e.text(restored)).isEqualTo("Unhandled");
+        assertThat(json(restored).get("errorType").asText()).isEqualTo("Runtime.OutOfMemory");
+        assertThat(json(restored).get("errorMessage").asText())
+                .isEqualTo("RequestId: " + requestId(restored) + " Error: Runtime exited with error: signal: killed");
+        assertThat(reportLine(tail(restored), requestId(restored))).contains("Restore Duration")
+                .contains("Max Memory Used: 128 MB").endsWith("Status: error\tError Type: Runtime.OutOfMemory");
+
+        // The same init and allocation fit in an ordinary environment of a larger size.
+        lambda.updateFunctionConfiguration(b -> b.functionName(fn).memorySize(512));
+        await().atMost(WAIT).until(() -> lambda.getFunctionConfiguration(b -> b.functionName(fn))
+                .lastUpdateStatusAsString().equals("Successful"));
+        InvokeResponse latest = invoke(fn, "$LATEST", "{\"op\":\"hog\",\"mb\":100}");
+        assertThat(latest.functionError()).as(E2e.text(latest) + tail(latest)).isNull();
+        assertThat(E2e.text(latest)).isEqualTo(Long.toString(100L << 20));
+    }
+
+    private static long maxMemoryUsedMb(String report) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Max Memory Used: (\\d+) MB").matcher(report);
+        assertThat(m.find()).as(report).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     @Test
