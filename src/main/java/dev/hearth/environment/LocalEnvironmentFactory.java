@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * {@link EnvironmentFactory} for this node: every environment gets a fresh id (32 hex digits, also the
  * tail of its log stream name and its sandbox id), a log stream, and the Vert.x context of the thread
  * that starts it — an environment started from an event loop shares that loop, which saves a thread hop
- * between the invoke path and the Runtime API. With stem cells on, a cold start first looks for a waiting
+ * between the invoke path and the Runtime API — and that loop's Runtime API endpoint bound ahead, when
+ * there is one ({@link EndpointSpares}). With stem cells on, a cold start first looks for a waiting
  * sandbox it can become ({@link StemCells}); the pool sees no difference.
  *
  * <p>Threading: {@link #start} runs on any thread and does no I/O; {@link #close} waits (bounded) for
@@ -41,6 +42,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
     private final Optional<StemCells> cells;
     private final Optional<SnapshotTemplates> snapshots;
     private final Set<RuntimeEnvironment> live = ConcurrentHashMap.newKeySet();
+    private final EndpointSpares spares;
     private volatile boolean closed;
 
     LocalEnvironmentFactory(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
@@ -48,6 +50,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
                             Optional<SnapshotTemplates> snapshots) {
         this.snapshots = snapshots;
         this.vertx = vertx;
+        this.spares = new EndpointSpares(vertx);
         this.launcher = launcher;
         this.runtimes = runtimes;
         this.logs = logs;
@@ -68,7 +71,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
         LogStream stream = logs.open(spec.logGroup(), streamName);
         Context context = vertx.getOrCreateContext();
         RuntimeEnvironment environment = new RuntimeEnvironment(id, spec, streamName, vertx, context, launcher,
-                cells, snapshots, runtimes, stream, clock, settings);
+                cells, snapshots, runtimes, stream, clock, settings, spares);
         live.add(environment);
         environment.stopped().whenComplete((v, e) -> live.remove(environment));
         environment.begin();
@@ -78,6 +81,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
     @Override
     public void close() {
         closed = true;
+        spares.close();
         cells.ifPresent(StemCells::close);
         List<RuntimeEnvironment> stopping = List.copyOf(live);
         for (RuntimeEnvironment environment : stopping) {

@@ -114,13 +114,15 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     RuntimeEnvironment(String id, EnvironmentSpec spec, String logStreamName, Vertx vertx, Context context,
                        SandboxLauncher launcher, Optional<StemCells> cells, Optional<SnapshotTemplates> snapshots,
-                       ManagedRuntimes runtimes, LogStream stream, Clock clock, EnvironmentSettings settings) {
+                       ManagedRuntimes runtimes, LogStream stream, Clock clock, EnvironmentSettings settings,
+                       EndpointSpares spares) {
         this.id = id;
         this.spec = spec;
         this.logStreamName = logStreamName;
         this.vertx = vertx;
-        // A SnapStart version's environment takes the endpoint its template bound ahead (and its context).
-        Optional<RuntimeApiServer> prepared = snapshots.flatMap(s -> s.takeEndpoint(spec));
+        // A SnapStart version's environment takes the endpoint its template bound ahead (and its context);
+        // any other, the endpoint bound ahead on its loop, if there is one.
+        Optional<RuntimeApiServer> prepared = snapshots.flatMap(s -> s.takeEndpoint(spec)).or(spares::take);
         this.context = prepared.map(RuntimeApiServer::context).orElse(context);
         this.launcher = launcher;
         this.cells = cells;
@@ -140,7 +142,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     /**
      * Opens the endpoint, then launches the runtime. Called once, by the factory. With an endpoint bound
-     * ahead (SnapStart) and called on a virtual thread (the pool's), launches right here: the fork costs this
+     * ahead (SnapStart's, or a loop's spare) and called on a virtual thread (the pool's), launches right here: the fork costs this
      * thread one write, and neither the context's turn nor a hop to another thread is on the restore's path.
      */
     void begin() {
