@@ -80,6 +80,20 @@ final class UnixForkServer implements ForkServer {
     private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
     /** SnapStart: spares connected ahead to an endpoint, by its address ({@link #prepareConnected}). */
     private final Map<String, Connected> connected = new ConcurrentHashMap<>();
+    /**
+     * Endpoints whose spare is being forked and connected ({@link #prepareConnected}), and endpoints an
+     * environment took before anything was prepared for them. A fork for an endpoint waits (briefly) for
+     * its spare rather than forking another child: that spare would otherwise connect to an endpoint whose
+     * environment refuses it (a warning in the node's log, and a child left waiting until the server ends).
+     * Guarded by {@link #aheadLock}.
+     */
+    private final Map<String, CompletableFuture<Void>> connecting = new java.util.HashMap<>();
+    private final java.util.SequencedSet<String> takenUnprepared = new java.util.LinkedHashSet<>();
+    /** Entries of {@link #takenUnprepared} kept: they matter for milliseconds (most forks name no prepared endpoint). */
+    private static final int TAKEN_KEPT = 32;
+    private final Object aheadLock = new Object();
+    /** How long a fork waits for the spare being connected to its endpoint (it takes a few ms). */
+    private static final long AHEAD_WAIT_MILLIS = 200;
 
     /** A spare connected ahead, and its connection's client port (0: it could not connect, and will after "env"). */
     private record Connected(Spare spare, int port) {
@@ -160,7 +174,7 @@ final class UnixForkServer implements ForkServer {
         }
         Limits limits = new Limits(request.memoryMb(), request.pidLimit(), request.tmpSizeMb(),
                 request.codeSlot().isPresent());
-        Connected ahead = request.endpoint().map(connected::remove).orElse(null);
+        Connected ahead = request.endpoint().map(this::connectedSpare).orElse(null);
         if (ahead != null && (!ahead.spare().limits().equals(limits) || ahead.spare().exit().isDone())) {
             ahead.spare().discard();
             ahead = null;
@@ -211,10 +225,41 @@ final class UnixForkServer implements ForkServer {
         refill(new Limits(memoryMb, pidLimit, tmpSizeMb));
     }
 
+    /** The spare connected ahead to {@code endpoint}, once it is there if it is being connected; else null. */
+    private Connected connectedSpare(String endpoint) {
+        CompletableFuture<Void> inFlight;
+        synchronized (aheadLock) {
+            inFlight = connecting.get(endpoint);
+            if (inFlight == null && !connected.containsKey(endpoint)) {
+                takenUnprepared.add(endpoint); // a later prepareConnected for it forks nothing
+                if (takenUnprepared.size() > TAKEN_KEPT) {
+                    takenUnprepared.removeFirst();
+                }
+            }
+        }
+        if (inFlight != null) {
+            try {
+                inFlight.get(AHEAD_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // Not there in time: this fork makes its own child.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return connected.remove(endpoint);
+    }
+
     @Override
     public void prepareConnected(int memoryMb, int pidLimit, int tmpSizeMb, String endpoint) {
         if (!alive || !endpoint.matches("[0-9A-Za-z.:\\[\\]-]+")) {
             return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (aheadLock) {
+            if (takenUnprepared.remove(endpoint)) {
+                return; // its environment has started without it
+            }
+            connecting.put(endpoint, done);
         }
         Limits limits = new Limits(memoryMb, pidLimit, tmpSizeMb);
         Thread.ofVirtual().name("hearth-fork-ahead-" + serverHostPid).start(() -> {
@@ -235,6 +280,11 @@ final class UnixForkServer implements ForkServer {
                 if (spare != null) {
                     spare.discard(); // the fork that wanted it makes a child itself
                 }
+            } finally {
+                synchronized (aheadLock) {
+                    connecting.remove(endpoint, done);
+                }
+                done.complete(null);
             }
         });
     }
