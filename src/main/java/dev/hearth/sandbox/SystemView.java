@@ -49,6 +49,7 @@ final class SystemView {
      */
     static List<String> args(Path root, Path passwd, Path group) {
         List<String> args = new ArrayList<>(systemDirs(root));
+        args.addAll(locales(root));
         args.addAll(List.of("--perms", "0755", "--dir", "/etc"));
         Set<String> made = new LinkedHashSet<>(List.of("/etc"));
         for (String entry : etcEntries(root)) {
@@ -82,6 +83,35 @@ final class SystemView {
                 args.addAll(List.of("--ro-bind", host.toString(), "/" + dir));
             }
         }
+        return args;
+    }
+
+    /**
+     * Lambda sets {@code LANG=en_US.UTF-8}, and its runtimes run in that locale. A host without that locale
+     * (Debian's base images ship only {@code C.utf8}) would leave every function in the C locale: the JVM's
+     * file-name encoding ASCII, Python coercing itself to {@code C.UTF-8} and adding {@code LC_CTYPE} to the
+     * function's environment. So when the host has {@code C.utf8} but neither a locale archive nor an
+     * {@code en_US} UTF-8 locale of its own, the sandbox's {@code /usr/lib/locale} is a small tmpfs that
+     * shows the host's locales plus {@code C.utf8} under the name {@code en_US.utf8} (glibc looks for
+     * {@code en_US.UTF-8} under its normalised codeset). A host with an archive is left as it is: its
+     * {@code en_US.UTF-8}, if any, is the real one.
+     */
+    static List<String> locales(Path root) {
+        Path usr = root.resolve("usr");
+        Path locales = root.resolve("usr/lib/locale");
+        if (Files.isSymbolicLink(usr) || !Files.isDirectory(locales.resolve("C.utf8"))
+                || Files.exists(locales.resolve("locale-archive")) || Files.exists(locales.resolve("en_US.utf8"))
+                || Files.exists(locales.resolve("en_US.UTF-8"))) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(List.of("--perms", "0755", "--tmpfs", "/usr/lib/locale"));
+        try (Stream<Path> entries = Files.list(locales)) {
+            entries.map(p -> p.getFileName().toString()).sorted().forEach(name -> args.addAll(
+                    List.of("--ro-bind", locales.resolve(name).toString(), "/usr/lib/locale/" + name)));
+        } catch (IOException e) {
+            return List.of();
+        }
+        args.addAll(List.of("--ro-bind", locales.resolve("C.utf8").toString(), "/usr/lib/locale/en_US.utf8"));
         return args;
     }
 

@@ -270,6 +270,9 @@ class PythonInvokeTest {
         assertThat(env.get("_HANDLER").asText()).isEqualTo("app.handler");
         assertThat(env.get("AWS_EXECUTION_ENV").asText()).isEqualTo("AWS_Lambda_python3.12");
         assertThat(env.get("TZ").asText()).isEqualTo(":UTC");
+        assertThat(env.get("LANG").asText()).isEqualTo("en_US.UTF-8");
+        // Python adds LC_CTYPE when it finds its locale missing and coerces itself (PEP 538); Lambda's has it.
+        assertThat(env.has("LC_CTYPE")).isFalse();
         assertThat(env.has("AWS_ACCESS_KEY_ID")).isTrue();
         assertThat(env.has("AWS_SECRET_ACCESS_KEY")).isTrue();
         assertThat(env.has("AWS_LAMBDA_MAX_CONCURRENCY")).isFalse();

@@ -74,6 +74,18 @@ class BwrapSandboxTest {
     }
 
     @Test
+    void lambdasLocale_enUsUtf8_isAvailableInside_evenWhenTheHostHasOnlyCUtf8() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/usr/lib/locale/C.utf8"))
+                || Files.exists(Path.of("/usr/lib/locale/locale-archive")), "a host without UTF-8 locales");
+        Path task = Runs.taskDir(data, "task-locale", "");
+        Runs.Result r = Runs.run(launcher, Runs.spec(task, runtimeDir,
+                List.of("/usr/bin/locale", "charmap"), Map.of("LANG", "en_US.UTF-8")));
+
+        assertThat(r.stderr()).doesNotContain("Cannot set");
+        assertThat(r.stdout().strip()).isEqualTo("UTF-8");
+    }
+
+    @Test
     void code_isReadOnly_andTmpIsWritable() throws Exception {
         Runs.Result r = sh("touch /var/task/new && echo task-writable; echo data > /tmp/f && cat /tmp/f;"
                 + " touch /var/runtime/x && echo runtime-writable; touch /opt/x && echo opt-writable; ls -A /opt | wc -l");

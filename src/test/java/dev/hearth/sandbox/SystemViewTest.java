@@ -50,4 +50,34 @@ class SystemViewTest {
         assertThat(args).contains("/usr /usr");
         assertThat(args).doesNotContain("/root", "/home", "/etc/shadow", "/etc/passwd /etc/passwd", "machine-id", "/var/");
     }
+
+    @Test
+    void locales_withOnlyCUtf8_showItAlsoAsEnUsUtf8_onATmpfs() throws IOException {
+        Files.createDirectories(root.resolve("usr/lib/locale/C.utf8"));
+        Files.createDirectories(root.resolve("usr/lib/locale/de_DE.utf8"));
+
+        List<String> args = SystemView.args(root, Path.of("/w/passwd"), Path.of("/w/group"));
+
+        Runs.assertRunsInOrder(args,
+                List.of("--ro-bind", root + "/usr", "/usr"),
+                List.of("--perms", "0755", "--tmpfs", "/usr/lib/locale",
+                        "--ro-bind", root + "/usr/lib/locale/C.utf8", "/usr/lib/locale/C.utf8",
+                        "--ro-bind", root + "/usr/lib/locale/de_DE.utf8", "/usr/lib/locale/de_DE.utf8",
+                        "--ro-bind", root + "/usr/lib/locale/C.utf8", "/usr/lib/locale/en_US.utf8"));
+    }
+
+    @Test
+    void locales_whenTheHostHasAnArchiveOrItsOwnEnUs_areLeftAsTheyAre() throws IOException {
+        Files.createDirectories(root.resolve("usr/lib/locale/C.utf8"));
+        Files.writeString(root.resolve("usr/lib/locale/locale-archive"), "archive");
+        assertThat(SystemView.locales(root)).isEmpty();
+
+        Files.delete(root.resolve("usr/lib/locale/locale-archive"));
+        Files.createDirectories(root.resolve("usr/lib/locale/en_US.utf8"));
+        assertThat(SystemView.locales(root)).isEmpty();
+
+        Files.delete(root.resolve("usr/lib/locale/en_US.utf8"));
+        Files.delete(root.resolve("usr/lib/locale/C.utf8"));
+        assertThat(SystemView.locales(root)).isEmpty();
+    }
 }
