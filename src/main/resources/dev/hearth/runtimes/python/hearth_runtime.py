@@ -978,12 +978,13 @@ _REHEARSALS = 10
 def _rehearse(arrived):
     """In a SnapStart spare connected ahead, while it waits for its environment (until {arrived}()): runs the
     runtime's own restore and invoke code on stand-ins (the environment line's parse, the variables it
-    changes, three Runtime API answers, a context, an event and its response), never the function's. A forked child shares the template's memory until it
-    writes to it, and in Python nearly every object used is written (its reference count): each page the
-    runtime's code, data and allocator touch first after the fork costs a copy-on-write fault (about 7 us
-    here; about 160 of them from the environment to the response). Touched here, those pages are this
-    child's own before its environment arrives, and the code is specialised. Nothing a function sees changes:
-    variables are set to the values they have, the module set is what it was."""
+    changes, three Runtime API answers, a context, an event and its response), never the function's. A
+    forked child shares the template's memory until it writes to it, and in Python nearly every object used
+    is written (its reference count): each page the runtime's code, data and allocator touch first after the
+    fork costs a copy-on-write fault (about 7 us here; about 160 of them from the environment to the
+    response). Touched here, those pages are this child's own before its environment arrives, and the code
+    is specialised. Nothing a function sees changes: variables are set to the values they have, the module
+    set is what it was."""
     modules = set(sys.modules)
     environ = os.environ
     address = environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
