@@ -45,7 +45,7 @@ final class JavaClassDataCache implements LaunchPlanner.JavaArchives, AutoClosea
     /** {@code AWS_LAMBDA_FUNCTION_NAME} of training runs. */
     static final String TRAINING_FUNCTION = "hearth-java-aot-training";
     /** Bumped when the training run or the JVM options change, so older caches are not picked up. */
-    private static final String FORMAT = "3";
+    private static final String FORMAT = "4";
     private static final Logger LOG = LoggerFactory.getLogger(JavaClassDataCache.class);
 
     private sealed interface State {

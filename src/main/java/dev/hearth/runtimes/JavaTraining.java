@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -24,10 +25,15 @@ import java.util.stream.Stream;
  * the JVM writes the cache as it exits.
  *
  * <p>The run works on a copy of the runtime files (hard links, so sizes and modification times, which the
- * JVM checks, are those of the files functions see) and is a plain process of the node's, niced: it runs
- * only Hearth's own code, no function's. Its class path is a host path while functions see
- * {@code /var/runtime/lib}; JDK 25 accepts a cache whose class path moved as a whole (it matches the
- * jars below the longest common prefix), which is what lets the cache be trained outside a sandbox.
+ * JVM checks, are those of the files functions see), niced: it runs only Hearth's own code, no function's.
+ * Where bubblewrap is installed it sees that copy at {@code /var/runtime} and its task at {@code /var/task}
+ * (a mount namespace over the host's own tree, nothing else changed), so the cache records the class path
+ * functions have. JDK 25 also accepts a cache whose class path moved as a whole, but then it builds each
+ * cached class's code source from the training run's path, which a sandbox does not have: every class
+ * loaded from the cache retried {@code Path.toRealPath} on it and threw (some 2,000
+ * {@code NoSuchFileException}s per cold start, about 13 % of its main thread), and the RIC's classes ended
+ * with no code source location ({@code file:/var/runtime/lib/…jar} when loaded from the jar). Without
+ * bubblewrap (or when it cannot run) the run is a plain process with host paths, as functions then are.
  *
  * <p>Blocking; called from {@link JavaClassDataCache}'s background thread.
  */
@@ -35,8 +41,10 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
 
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final int TRAINING_MEMORY_MB = 512;
     private static final Path NICE = Path.of("/usr/bin/nice");
+    private static final List<Path> BWRAP = List.of(Path.of("/usr/bin/bwrap"), Path.of("/usr/local/bin/bwrap"));
     private static final String HANDLER_CLASS = JavaTrainingHandler.class.getName().replace('.', '/') + ".class";
 
     private final BootstrapFiles files;
@@ -54,9 +62,22 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
             Path task = Files.createDirectories(staging.resolve("task"));
             copyHandler(task);
             Path log = staging.resolve("training.log");
-            run(jdk, runtime, task, log);
-            if (!Files.isRegularFile(runtime.resolve(JavaClassDataCache.ARCHIVE))
-                    || Files.size(runtime.resolve(JavaClassDataCache.ARCHIVE)) == 0) {
+            Optional<Path> bwrap = BWRAP.stream().filter(Files::isExecutable).findFirst();
+            boolean trained = false;
+            if (bwrap.isPresent()) {
+                try {
+                    run(jdk, runtime, task, log, bwrap);
+                    trained = hasArchive(runtime);
+                } catch (IOException cannotSandbox) {
+                    // bubblewrap cannot make a namespace here: train as a plain process, with host paths.
+                }
+            }
+            if (!trained) {
+                Files.deleteIfExists(runtime.resolve(JavaClassDataCache.ARCHIVE));
+                Files.deleteIfExists(runtime.resolve(JavaClassDataCache.ARCHIVE + ".config"));
+                run(jdk, runtime, task, log, Optional.empty());
+            }
+            if (!hasArchive(runtime)) {
                 throw new IOException("the training run wrote no AOT cache; its output: " + tail(log));
             }
             FileTrees.makeReadOnly(runtime);
@@ -70,22 +91,31 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
         }
     }
 
-    private void run(Jdk jdk, Path runtime, Path task, Path log) throws IOException, InterruptedException {
+    /**
+     * One training run; with {@code bwrap}, inside a mount namespace that shows {@code runtime} at
+     * {@code /var/runtime} (writable: the cache is written there) and {@code task} at {@code /var/task}.
+     */
+    private void run(Jdk jdk, Path runtime, Path task, Path log, Optional<Path> bwrap)
+            throws IOException, InterruptedException {
+        String runtimeDir = bwrap.isPresent() ? LaunchPlanner.RUNTIME_DIR : runtime.toString();
+        String taskDir = bwrap.isPresent() ? "/var/task" : task.toString();
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(NICE)) {
             command.addAll(List.of(NICE.toString(), "-n", "19"));
         }
+        bwrap.ifPresent(tool -> command.addAll(List.of(tool.toString(), "--die-with-parent", "--dev-bind", "/", "/",
+                "--tmpfs", "/var", "--bind", runtime.toString(), runtimeDir, "--ro-bind", task.toString(), taskDir,
+                "--chdir", taskDir, "--")));
         command.add(jdk.java().toString());
-        Path jni = runtime.resolve(BootstrapFiles.JNI_DIR);
-        command.addAll(LaunchPlanner.javaOptions(jdk, TRAINING_MEMORY_MB,
-                files.jniLibrary().map(library -> jni.resolve(library).toString())));
+        String jni = runtimeDir + "/" + BootstrapFiles.JNI_DIR + "/";
+        command.addAll(LaunchPlanner.javaOptions(jdk, TRAINING_MEMORY_MB, files.jniLibrary().map(jni::concat)));
         // Classes only, no method profiles (JEP 515 training data): with C1 alone (TieredStopAtLevel=1) the
         // profiles inform no compilation, and replaying them made every cold start compile again, on a core
         // of its own, what the training run happened to compile (about 8 % of a cold start's CPU; BENCHMARKS.md).
         // Diagnostic flags of the training run only: functions' JVMs are started without them.
         command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining"));
-        command.add("-XX:AOTCacheOutput=" + runtime.resolve(JavaClassDataCache.ARCHIVE));
-        command.addAll(List.of("-cp", runtime.resolve("lib") + "/*", LaunchPlanner.RIC_MAIN,
+        command.add("-XX:AOTCacheOutput=" + runtimeDir + "/" + JavaClassDataCache.ARCHIVE);
+        command.addAll(List.of("-cp", runtimeDir + "/lib/*", LaunchPlanner.RIC_MAIN,
                 JavaTrainingHandler.class.getName() + "::handleRequest"));
         try (TrainingRuntimeApi api = TrainingRuntimeApi.start()) {
             ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile())
@@ -97,17 +127,19 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
             builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", JavaClassDataCache.TRAINING_FUNCTION);
             builder.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
             builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(TRAINING_MEMORY_MB));
-            builder.environment().put("LAMBDA_TASK_ROOT", task.toString());
+            builder.environment().put("LAMBDA_TASK_ROOT", taskDir);
             builder.environment().put("_HANDLER", JavaTrainingHandler.class.getName() + "::handleRequest");
             Process process = builder.start();
             try {
                 process.getOutputStream().close();
-                if (!api.awaitResponse(RESPONSE_TIMEOUT)) {
-                    throw new IOException("the Java runtime did not answer its training event within "
-                            + RESPONSE_TIMEOUT.toSeconds() + " s; its output: " + tail(log));
-                }
-                // SIGTERM: the JVM's orderly exit, at which it writes the cache (a child JVM assembles it).
-                process.destroy();
+                awaitResponse(api, process, log);
+                // SIGTERM to the JVM itself (bubblewrap does not pass signals on, and its exit would kill the
+                // JVM before it wrote anything): the JVM's orderly exit, at which it writes the cache (a child
+                // JVM assembles it).
+                ProcessHandle jvm = process.descendants()
+                        .filter(p -> p.info().command().filter(jdk.java().toString()::equals).isPresent())
+                        .findFirst().orElse(process.toHandle());
+                jvm.destroy();
                 if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                     throw new IOException("the Java training run did not finish writing its AOT cache within "
                             + EXIT_TIMEOUT.toSeconds() + " s");
@@ -117,6 +149,27 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** Until the RIC has answered its event; fails at once when the run ends first (bubblewrap refused). */
+    private static void awaitResponse(TrainingRuntimeApi api, Process process, Path log)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + RESPONSE_TIMEOUT.toNanos();
+        while (!api.awaitResponse(POLL)) {
+            if (!process.isAlive()) {
+                throw new IOException("the Java training run ended (exit status " + process.exitValue()
+                        + ") before answering its event; its output: " + tail(log));
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("the Java runtime did not answer its training event within "
+                        + RESPONSE_TIMEOUT.toSeconds() + " s; its output: " + tail(log));
+            }
+        }
+    }
+
+    private static boolean hasArchive(Path runtime) throws IOException {
+        Path archive = runtime.resolve(JavaClassDataCache.ARCHIVE);
+        return Files.isRegularFile(archive) && Files.size(archive) > 0;
     }
 
     private static void copyHandler(Path task) throws IOException {

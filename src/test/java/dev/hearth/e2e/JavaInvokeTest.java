@@ -99,7 +99,8 @@ class JavaInvokeTest {
 
     /**
      * Says where the JVM found the RIC's main class, from the class-loading log its {@code JAVA_TOOL_OPTIONS}
-     * asked for: an AOT cache or CDS archive says "shared objects file", a jar says its path.
+     * asked for: an AOT cache or CDS archive says "shared objects file", a jar says its path; and the code
+     * source location that class reports, which is its jar's wherever the class came from.
      */
     static final String SHARING_HANDLER = """
             package pkg;
@@ -114,7 +115,10 @@ class JavaInvokeTest {
                     String source = Files.readAllLines(Path.of("/tmp/classes.log")).stream()
                             .filter(line -> line.contains(ric)).findFirst()
                             .map(line -> line.substring(line.indexOf(ric) + ric.length())).orElse("not loaded");
-                    return Map.of("ricSource", source, "java", System.getProperty("java.specification.version"));
+                    java.security.CodeSource code = Class.forName(ric.substring(0, ric.indexOf(' ')))
+                            .getProtectionDomain().getCodeSource();
+                    return Map.of("ricSource", source, "java", System.getProperty("java.specification.version"),
+                            "ricLocation", String.valueOf(code == null ? null : code.getLocation()));
                 }
             }
             """;
@@ -264,6 +268,9 @@ class JavaInvokeTest {
 
         assertThat(second.functionError()).as(text(second)).isNull();
         assertThat(json(second).get("ricSource").asText()).isEqualTo("shared objects file");
+        // As when the class is read from the jar: the cache is trained with the class path functions have.
+        assertThat(json(second).get("ricLocation").asText())
+                .isEqualTo("file:/var/runtime/lib/aws-lambda-java-runtime-interface-client-2.9.0.jar");
     }
 
     private static boolean aotCacheReady(Path dataDir) throws IOException {
