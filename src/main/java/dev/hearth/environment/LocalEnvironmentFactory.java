@@ -12,10 +12,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -43,6 +44,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
     private final Optional<SnapshotTemplates> snapshots;
     private final Set<RuntimeEnvironment> live = ConcurrentHashMap.newKeySet();
     private final EndpointSpares spares;
+    private final RuntimeVersionArns versionArns;
     private volatile boolean closed;
 
     LocalEnvironmentFactory(Vertx vertx, SandboxLauncher launcher, ManagedRuntimes runtimes, FunctionLogs logs,
@@ -56,6 +58,7 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
         this.logs = logs;
         this.clock = clock;
         this.settings = settings;
+        this.versionArns = new RuntimeVersionArns(settings);
         this.cells = cellSettings.enabled()
                 ? Optional.of(new StemCells(launcher, cellSettings, settings.scratchDir(), settings.blocking()))
                 : Optional.empty();
@@ -66,16 +69,27 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
         if (closed) {
             throw new IllegalStateException("the environment factory is closed; cannot start " + spec.functionName());
         }
-        String id = UUID.randomUUID().toString().replace("-", "");
+        String id = newId();
         String streamName = LogStreamNames.of(clock.instant(), spec.version(), id);
         LogStream stream = logs.open(spec.logGroup(), streamName);
         Context context = vertx.getOrCreateContext();
         RuntimeEnvironment environment = new RuntimeEnvironment(id, spec, streamName, vertx, context, launcher,
-                cells, snapshots, runtimes, stream, clock, settings, spares);
+                cells, snapshots, runtimes, stream, clock, settings, spares, versionArns);
         live.add(environment);
         environment.stopped().whenComplete((v, e) -> live.remove(environment));
         environment.begin();
         return environment;
+    }
+
+    /**
+     * 32 lowercase hex digits from {@link ThreadLocalRandom}: unique, not secret (the id is in the stream's
+     * name, which the function and its log readers see), so not worth {@code UUID.randomUUID}'s read of
+     * the system's entropy source under a lock on every start.
+     */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong());
     }
 
     @Override

@@ -14,8 +14,13 @@ final class LogTail {
     private static final int TRIM_AT_CHARS = 64 * 1024;
     /** Chars left after trimming: at least 4096 bytes of UTF-8, since every char takes at least a byte. */
     private static final int KEEP_CHARS = 8 * 1024;
+    private static final int INITIAL_CHARS = 512;
 
-    private final StringBuilder text = new StringBuilder(8 * 1024);
+    /**
+     * Starts small and grows with use: most invocations' START…REPORT fit in a few hundred chars, and a
+     * new environment should not allocate 8 KB for them (a burst makes hundreds). Kept across invocations.
+     */
+    private final StringBuilder text = new StringBuilder(INITIAL_CHARS);
 
     void reset() {
         text.setLength(0);

@@ -1,6 +1,5 @@
 package dev.hearth.environment;
 
-import dev.hearth.core.Arns;
 import dev.hearth.logs.LogStream;
 import dev.hearth.runtimes.ManagedRuntimes;
 import dev.hearth.runtimes.RuntimeLaunch;
@@ -71,6 +70,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private final ManagedRuntimes runtimes;
     private final Clock clock;
     private final EnvironmentSettings settings;
+    private final RuntimeVersionArns versionArns;
     private final RuntimeApiServer api;
     private final InvocationLog log;
     private final ProcessOutput output;
@@ -115,7 +115,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     RuntimeEnvironment(String id, EnvironmentSpec spec, String logStreamName, Vertx vertx, Context context,
                        SandboxLauncher launcher, Optional<StemCells> cells, Optional<SnapshotTemplates> snapshots,
                        ManagedRuntimes runtimes, LogStream stream, Clock clock, EnvironmentSettings settings,
-                       EndpointSpares spares) {
+                       EndpointSpares spares, RuntimeVersionArns versionArns) {
         this.id = id;
         this.spec = spec;
         this.logStreamName = logStreamName;
@@ -130,6 +130,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.runtimes = runtimes;
         this.clock = clock;
         this.settings = settings;
+        this.versionArns = versionArns;
         RuntimeApiServer.PeerGate gate = settings.verifyRuntimePeers() ? this::admitsConnection : RuntimeApiServer.PeerGate.OPEN;
         this.api = prepared.isPresent() ? prepared.get().attach(this, gate) : new RuntimeApiServer(vertx, this, gate);
         this.preparedPort = prepared.map(p -> p.listen().result()).orElse(0);
@@ -313,7 +314,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
 
     /** The ARN GetFunction reports as RuntimeVersionArn, so that INIT_START names the same version. */
     private String runtimeVersionArn() {
-        return new Arns(settings.region(), settings.accountId()).runtimeVersion(spec.runtime());
+        return versionArns.of(spec.runtime());
     }
 
     private void onLaunchFailed(Fault fault) {

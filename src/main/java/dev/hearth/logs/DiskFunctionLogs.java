@@ -374,9 +374,7 @@ final class DiskFunctionLogs implements FunctionLogs {
                 return w;
             }
             try {
-                Files.createDirectories(stream.file.getParent());
-                w = Files.newBufferedWriter(stream.file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                w = openForAppend(stream.file);
             } catch (IOException e) {
                 LOG.warn("cannot open log stream {} {}: {}", stream.logGroup(), stream.streamName(), e.toString());
                 return null;
@@ -389,6 +387,23 @@ final class DiskFunctionLogs implements FunctionLogs {
                 open.remove(eldest.getKey());
             }
             return w;
+        }
+
+        /**
+         * Opens (creating) a stream's file. Its group's directory nearly always exists already (every stream
+         * of a group after the first): the open is tried first, and the directory made only when it fails
+         * for want of it, so a new stream costs one {@code open} rather than a failing {@code mkdir}, the two
+         * exceptions it raises, a {@code stat} and the {@code open}.
+         */
+        private static Writer openForAppend(Path file) throws IOException {
+            try {
+                return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (NoSuchFileException e) {
+                Files.createDirectories(file.getParent());
+                return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
         }
 
         private void markDirty(Writer w) {

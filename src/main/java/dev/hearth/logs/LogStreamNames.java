@@ -3,7 +3,6 @@ package dev.hearth.logs;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.regex.Pattern;
 
 /**
  * Log stream names as AWS gives them to execution environments: {@code YYYY/MM/DD/[<version>]<id>},
@@ -11,8 +10,6 @@ import java.util.regex.Pattern;
  * 32 lowercase hex digits that identify the environment. Pure functions; thread-safe.
  */
 public final class LogStreamNames {
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-
     private LogStreamNames() {
     }
 
@@ -22,7 +19,7 @@ public final class LogStreamNames {
      * @param environmentId 32 lowercase hex digits
      */
     public static String of(Instant startedAt, String version, String environmentId) {
-        if (!ID.matcher(environmentId).matches()) {
+        if (!isId(environmentId)) {
             throw new IllegalArgumentException("a log stream id is 32 lowercase hex digits, got '" + environmentId + "'");
         }
         if (version.isEmpty()) {
@@ -36,6 +33,20 @@ public final class LogStreamNames {
         pad2(name, day.getMonthValue()).append('/');
         pad2(name, day.getDayOfMonth()).append("/[").append(version).append(']').append(environmentId);
         return name.toString();
+    }
+
+    /** Whether {@code id} is 32 lowercase hex digits; by hand, as this runs on every environment start. */
+    private static boolean isId(String id) {
+        if (id.length() != 32) {
+            return false;
+        }
+        for (int i = 0; i < 32; i++) {
+            char c = id.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static StringBuilder pad2(StringBuilder out, int value) {

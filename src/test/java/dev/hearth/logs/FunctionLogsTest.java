@@ -52,6 +52,22 @@ class FunctionLogsTest {
     }
 
     @Test
+    void aStreamOfAGroupWhoseDirectoryWasRemoved_getsItBack() throws Exception {
+        try (FunctionLogs logs = FunctionLogs.create(dir, CLOCK)) {
+            logs.open("/aws/lambda/fn", "s1").append(1, "first");
+            logs.flush();
+            Path group = dir.resolve("%2Faws%2Flambda%2Ffn");
+            Files.delete(group.resolve("s1.jsonl"));
+            Files.delete(group); // as a retention sweep or an operator might
+
+            logs.open("/aws/lambda/fn", "s2").append(2, "second");
+            logs.flush();
+
+            assertThat(logs.read("/aws/lambda/fn", "s2")).containsExactly(new LogEvent(2, "second"));
+        }
+    }
+
+    @Test
     void groupsAndStreams_areListedByTheirRealNames() {
         try (FunctionLogs logs = FunctionLogs.create(dir, CLOCK)) {
             logs.open("/aws/lambda/b", "2025/03/04/[1]ffffffffffffffffffffffffffffffff");
@@ -138,6 +154,12 @@ class FunctionLogsTest {
         assertThat(LogStreamNames.of(Instant.parse("2024-12-31T00:00:00Z"), "12", "ffffffffffffffffffffffffffffffff"))
                 .isEqualTo("2024/12/31/[12]ffffffffffffffffffffffffffffffff");
         assertThatThrownBy(() -> LogStreamNames.of(Instant.EPOCH, "$LATEST", "ABC"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LogStreamNames.of(Instant.EPOCH, "$LATEST", "0123456789ABCDEF0123456789abcdef"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LogStreamNames.of(Instant.EPOCH, "$LATEST", "0123456789abcdef0123456789abcdeg"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LogStreamNames.of(Instant.EPOCH, "$LATEST", "0123456789abcdef0123456789abcdef0"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
