@@ -44,11 +44,17 @@ final class LaunchPlanner {
     /**
      * {@code sh -c} script run as {@code $0 = hearth-java}, {@code $1} = the AOT cache, then the JVM's argv.
      * Class-data sharing options of the function's own ({@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS})
-     * cannot be combined with {@code -XX:AOTCache} (the JVM refuses to start), so then they win and the
-     * cache is left out. Otherwise the cache is used, and should it be unusable after all (a JDK changed
-     * under the node) the JVM runs without it, its complaints kept out of the function's log. {@code exec}
-     * keeps the JVM the sandbox's one process. The cache path is an argument of its own so that plain
-     * process mode rewrites {@code /var/runtime} in it like in every other argument.
+     * win: the cache is left out (some cannot be combined with it, and ours would override theirs).
+     * Otherwise the cache is used, and should it be unusable after all (a JDK changed under the node) the
+     * JVM runs without it, its complaints kept out of the function's log. {@code exec} keeps the JVM the
+     * sandbox's one process. The cache path is an argument of its own so that plain process mode rewrites
+     * {@code /var/runtime} in it like in every other argument.
+     *
+     * <p>The cache is named with {@code -XX:SharedArchiveFile}, the option AWS names its own archive with,
+     * not {@code -XX:AOTCache}: JDK 25 maps the same cache either way, but {@code -XX:AOTCache} also turns on
+     * the replay of training data, which this cache does not have ({@link JavaTraining}), and whose thread is
+     * still woken for every class the RIC initialises (some 300 futex round trips with the main thread;
+     * measured, about 3 % of a cold start's main-thread and JVM CPU, BENCHMARKS.md).
      */
     static final String AOT_WRAPPER = """
             a=$1; shift
@@ -56,7 +62,7 @@ final class LaunchPlanner {
               *Xshare*|*SharedArchiveFile*|*ArchiveClassesAtExit*|*AOT*|*aot*|*cds*) exec "$@" ;;
             esac
             j=$1; shift
-            exec "$j" "-XX:AOTCache=$a" -Xlog:aot=off -Xlog:cds=off "$@"
+            exec "$j" "-XX:SharedArchiveFile=$a" -Xlog:aot=off -Xlog:cds=off "$@"
             """;
 
     /** Where the Java runtime's AOT caches are, when one is ready for a JDK. */
@@ -144,8 +150,8 @@ final class LaunchPlanner {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
         command.addAll(options);
-        // The JDK's default CDS archive (AWS maps its own runtime.jsa). Without an AOT cache only: the JVM
-        // refuses -Xshare together with -XX:AOTCache.
+        // The JDK's default CDS archive (AWS maps its own runtime.jsa); with the AOT cache the wrapper names
+        // that one instead.
         command.add(command.indexOf("-XX:TieredStopAtLevel=1") + 1, "-Xshare:auto");
         command.addAll(classpath);
         return new RuntimeLaunch(command, files.java(), Map.of(), jdk.extraReadOnly(), "java:" + jdk.version());

@@ -120,7 +120,8 @@ class JavaClassDataCacheTest extends ProcessTestSupport {
 
     @Test
     void functionsOwnSharingOptions_winOverTheCache_insteadOfStoppingTheJvm() {
-        // -Xshare:off beside -XX:AOTCache is a fatal JVM error; the wrapper leaves the cache out instead.
+        // The function's own sharing options win: the wrapper leaves the cache out (-Xshare:off beside
+        // -XX:AOTCache is a fatal JVM error, and our archive option would override theirs).
         process = RuntimeProcess.start(launch("java21", planner), task, api, HANDLER, MEMORY_MB,
                 Map.of("JAVA_TOOL_OPTIONS", "-Xshare:off -Xlog:class+load"));
 

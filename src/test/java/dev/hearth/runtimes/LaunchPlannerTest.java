@@ -96,7 +96,7 @@ class LaunchPlannerTest {
 
         assertThat(launch.command().subList(0, 6)).containsExactly("/bin/sh", "-c", LaunchPlanner.AOT_WRAPPER,
                 "hearth-java", "/var/runtime/hearth-ric.aot", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-        // The JVM refuses -Xshare beside -XX:AOTCache; the rest is the managed runtime's command line.
+        // The wrapper names the cache (-XX:SharedArchiveFile); the rest is the managed runtime's command line.
         assertThat(launch.command()).doesNotContain("-Xshare:auto")
                 .contains("-XX:MaxHeapSize=870m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
                 .endsWith("-cp", "/var/runtime/lib/*", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
