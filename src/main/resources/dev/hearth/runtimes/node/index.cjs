@@ -20,40 +20,48 @@
  * compiles each internal module loaded after its start-up snapshot from source (the ES-module loader an
  * ES-module handler needs; net and its streams, 8 ms of CPU, where the Runtime API client falls back to
  * net). Both flags have done their work once node runs (the heap limit is fixed when the isolate is
- * made, gc() is on the context), so they are set back to their defaults while the bootstrap loads its
- * own modules and restored, exactly as given, before the function's code is loaded (restore()).
+ * made, gc() is on the context), so they are set back to their defaults just before the bootstrap loads
+ * such a module itself (relax()) and restored, exactly as given, before the function's code is loaded
+ * (restore()). A CommonJS handler's start loads none (the Runtime API client drives Node's TCP handle),
+ * so there the flags are never touched: V8's setter (process.binding('v8'), 0.15 ms) is not even obtained.
  * Nothing changes when NODE_OPTIONS names them too (the values V8 took would be unknown here). Obtaining V8's setter through process.binding spends that binding's one
  * deprecation warning silently: a function calling process.binding('v8') itself is not warned again.
  */
-function relaxV8Flags() {
+function relaxableV8Flags() {
   const given = process.execArgv.filter((arg) => /^--(expose[-_]gc|max[-_]old[-_]space[-_]size=\d+)$/.test(arg));
-  if (given.length === 0 || /expose.gc|old.space/.test(process.env.NODE_OPTIONS ?? '')) {
-    return { restore: () => {} };
-  }
-  const silenced = !process.noDeprecation;
-  if (silenced) {
-    process.noDeprecation = true;
-  }
-  const { setFlagsFromString } = process.binding('v8');
-  if (silenced) {
-    delete process.noDeprecation;
-  }
-  for (const arg of given) {
-    setFlagsFromString(/^--expose/.test(arg) ? '--no-expose-gc' : '--max-old-space-size=0');
-  }
+  const applicable = given.length > 0 && !/expose.gc|old.space/.test(process.env.NODE_OPTIONS ?? '');
+  let setFlagsFromString;
   let restored = false;
   return {
     get restored() { return restored; },
+    relax: () => {
+      if (!applicable || restored || setFlagsFromString !== undefined) {
+        return;
+      }
+      const silenced = !process.noDeprecation;
+      if (silenced) {
+        process.noDeprecation = true;
+      }
+      setFlagsFromString = process.binding('v8').setFlagsFromString;
+      if (silenced) {
+        delete process.noDeprecation;
+      }
+      for (const arg of given) {
+        setFlagsFromString(/^--expose/.test(arg) ? '--no-expose-gc' : '--max-old-space-size=0');
+      }
+    },
     restore: () => {
       if (!restored) {
         restored = true;
-        given.forEach((arg) => setFlagsFromString(arg));
+        if (setFlagsFromString !== undefined) {
+          given.forEach((arg) => setFlagsFromString(arg));
+        }
       }
     },
   };
 }
 
-const v8Flags = relaxV8Flags();
+const v8Flags = relaxableV8Flags();
 
 // Only what every start needs is loaded here: node:http alone (with the streams and parsers it pulls
 // in) costs several milliseconds. node:module would load the ES-module loader with it: createRequire
@@ -408,6 +416,7 @@ class HandleTransport {
 /** The same over net.Socket, where Node's handle cannot be used directly or the host is a name. */
 class SocketTransport {
   constructor(host, port, sink) {
+    v8Flags.relax();
     this.socket = require('node:net').createConnection({ host, port });
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk) => sink.data(chunk));
@@ -433,10 +442,11 @@ class SocketTransport {
 }
 
 /**
- * One HTTP/1.1 connection to the Runtime API, one exchange at a time: a minimal client of our own, since
- * node:http costs more to load than the whole protocol needs (status, headers, a Content-Length or
- * chunked body). The socket holds the event loop only while an exchange is under way: an idle connection
- * never keeps the process alive, which callbackWaitsForEmptyEventLoop ('beforeExit') relies on.
+ * One HTTP/1.1 connection to the Runtime API: a minimal client of our own, since node:http costs more to
+ * load than the whole protocol needs (status, headers, a Content-Length or chunked body). Requests may be
+ * pipelined: answers are matched to them in the order they were written. The socket holds the event loop
+ * only while an answer is awaited: an idle connection never keeps the process alive, which
+ * callbackWaitsForEmptyEventLoop ('beforeExit') relies on.
  */
 class Connection {
   constructor(host, port) {
@@ -452,53 +462,69 @@ class Connection {
     this.socket.unref();
     this.closed = false;
     this.used = false;
-    this.pending = undefined;
+    /** The requests written and not yet answered, oldest first. */
+    this.pending = [];
     this.buffer = Buffer.alloc(0);
   }
 
   exchange(bytes) {
     this.used = true;
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject, answered: false };
-      this.socket.ref();
+      this.pending.push({ resolve, reject, answered: false });
+      if (this.pending.length === 1) {
+        this.socket.ref();
+      }
       this.socket.write(bytes);
     });
   }
 
   onClose(err) {
     this.closed = true;
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending !== undefined) {
-      if (pending.closeDelimited) {
-        // A response without a length ends with the connection.
-        this.finish(pending, pending.status, pending.headers, this.buffer);
-        return;
-      }
-      err.answered = pending.answered;
-      pending.reject(err);
+    const first = this.pending[0];
+    if (first !== undefined && first.closeDelimited) {
+      // A response without a length ends with the connection.
+      this.pending.shift();
+      first.resolve({ status: first.status, headers: first.headers, body: this.buffer });
+    } else if (first !== undefined) {
+      this.pending.shift();
+      err.answered = first.answered;
+      first.reject(err);
     }
+    this.abandonPending(err);
     this.socket.destroy();
+  }
+
+  /** Requests behind the one that ended the connection were never answered: each is told so. */
+  abandonPending(cause) {
+    const abandoned = this.pending;
+    this.pending = [];
+    for (const request of abandoned) {
+      request.reject(Object.assign(new Error(cause.message), { code: cause.code, errno: cause.errno,
+        syscall: cause.syscall, answered: false }));
+    }
   }
 
   onData(chunk) {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const pending = this.pending;
-    if (pending === undefined) {
-      return;
+    while (this.pending.length > 0 && this.buffer.length > 0 && this.readAnswer(this.pending[0])) {
+      // the next pipelined request's answer may be in the same bytes
     }
+  }
+
+  /** Reads {@code pending}'s answer from the buffer; true once it is complete and handed over. */
+  readAnswer(pending) {
     pending.answered = true;
     if (pending.headers === undefined) {
       const end = this.buffer.indexOf('\r\n\r\n');
       if (end < 0) {
-        return;
+        return false;
       }
       const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
       this.buffer = this.buffer.subarray(end + 4);
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
       if (!status) {
         this.fail(pending, new Error(`bad status line from the Runtime API: ${lines[0]}`));
-        return;
+        return false;
       }
       pending.status = parseInt(status[1], 10);
       const headers = {};
@@ -522,64 +548,75 @@ class Connection {
       }
     }
     if (pending.chunks !== undefined) {
-      this.readChunks(pending);
-    } else if (pending.length !== undefined && this.buffer.length >= pending.length) {
+      return this.readChunks(pending);
+    }
+    if (pending.length !== undefined && this.buffer.length >= pending.length) {
       const body = this.buffer.subarray(0, pending.length);
       this.buffer = this.buffer.subarray(pending.length);
-      this.finish(pending, pending.status, pending.headers, body);
+      this.finish(pending, body);
+      return true;
     }
+    return false;
   }
 
   readChunks(pending) {
     for (;;) {
       const lineEnd = this.buffer.indexOf('\r\n');
       if (lineEnd < 0) {
-        return;
+        return false;
       }
       const size = parseInt(this.buffer.toString('latin1', 0, lineEnd).split(';')[0].trim(), 16);
       if (Number.isNaN(size)) {
         this.fail(pending, new Error('bad chunk from the Runtime API'));
-        return;
+        return false;
       }
       if (size === 0) {
         const trailersEnd = this.buffer.indexOf('\r\n\r\n', lineEnd);
         const end = this.buffer.indexOf('\r\n', lineEnd + 2) === lineEnd + 2 ? lineEnd + 4
           : trailersEnd < 0 ? -1 : trailersEnd + 4;
         if (end < 0) {
-          return;
+          return false;
         }
         this.buffer = this.buffer.subarray(end);
-        this.finish(pending, pending.status, pending.headers, Buffer.concat(pending.chunks));
-        return;
+        this.finish(pending, Buffer.concat(pending.chunks));
+        return true;
       }
       if (this.buffer.length < lineEnd + 2 + size + 2) {
-        return;
+        return false;
       }
       pending.chunks.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
       this.buffer = this.buffer.subarray(lineEnd + 2 + size + 2);
     }
   }
 
-  finish(pending, status, headers, body) {
-    this.pending = undefined;
+  finish(pending, body) {
+    this.pending.shift();
     if (!this.closed) {
-      this.socket.unref();
-      if ((headers.connection ?? '').toLowerCase() === 'close') {
+      if ((pending.headers.connection ?? '').toLowerCase() === 'close') {
         this.closed = true;
         this.socket.destroy();
+        this.abandonPending(new Error('socket hang up'));
+      } else if (this.pending.length === 0) {
+        this.socket.unref();
       }
     }
-    pending.resolve({ status, headers, body });
+    pending.resolve({ status: pending.status, headers: pending.headers, body });
   }
 
   fail(pending, err) {
-    this.pending = undefined;
+    this.pending.shift();
     this.closed = true;
     this.socket.destroy();
     err.answered = true;
     pending.reject(err);
+    this.abandonPending(err);
   }
 }
+
+/** The most a result may weigh for /next to be asked right behind it: AWS's 6 MB, which the platform accepts. */
+const NEXT_AHEAD_MAX_BODY = 6 * 1024 * 1024;
+/** ... and the most its head may (Vert.x, like most servers, refuses heads over 8 KB). */
+const NEXT_AHEAD_MAX_HEAD = 8000;
 
 class RuntimeClient {
   constructor(address) {
@@ -588,9 +625,12 @@ class RuntimeClient {
     this.port = parseInt(address.substring(separator + 1), 10);
     this.hostHeader = address;
     this.connection = undefined;
-    // Requests go one at a time over one kept-alive connection, in the order they were made.
+    // Requests go over one kept-alive connection in the order they were made, each written once the one
+    // before it is answered; only a /next asked ahead is written behind the result still awaiting its answer.
     this.queue = [];
-    this.busy = false;
+    this.inFlight = 0;
+    this.nextAhead = undefined;
+    this.nextAsked = undefined;
   }
 
   /**
@@ -601,7 +641,7 @@ class RuntimeClient {
     this.connection = new Connection(this.hostname, this.port);
   }
 
-  request(method, urlPath, body, headers = {}) {
+  request(method, urlPath, body, headers = {}, options = {}) {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
       let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
@@ -613,59 +653,94 @@ class RuntimeClient {
       }
       const bytes = payload === undefined ? Buffer.from(head + '\r\n', 'latin1')
         : Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]);
-      this.queue.push({ bytes, resolve, reject });
+      this.queue.push({ bytes, resolve, reject, pipelined: options.pipelined === true });
       this.pump();
+      if (options.nextAhead === true && (payload === undefined || payload.length <= NEXT_AHEAD_MAX_BODY)
+          && head.length <= NEXT_AHEAD_MAX_HEAD) {
+        this.askNextAhead();
+      }
     });
   }
 
   pump() {
-    if (this.busy || this.queue.length === 0) {
-      return;
+    while (this.queue.length > 0) {
+      const pipelinable = this.queue[0].pipelined && this.inFlight === 1 && this.connection !== undefined
+        && !this.connection.closed;
+      if (this.inFlight > 0 && !pipelinable) {
+        return;
+      }
+      this.send(this.queue.shift());
     }
-    this.busy = true;
-    const { bytes, resolve, reject } = this.queue.shift();
-    const done = () => {
-      this.busy = false;
-      this.pump();
-    };
-    const attempt = (retry) => {
+  }
+
+  send({ bytes, resolve, reject }) {
+    let retry = this.connection !== undefined && this.connection.used;
+    const attempt = () => {
       if (this.connection === undefined || this.connection.closed) {
         this.connection = new Connection(this.hostname, this.port);
         retry = false; // a fresh connection that fails is reported, not retried
       }
+      this.inFlight++;
       this.connection.exchange(bytes).then((res) => {
-        done();
+        this.inFlight--;
+        this.pump();
         resolve(res);
       }, (err) => {
+        this.inFlight--;
         if (retry && !err.answered) {
           // The platform closed the kept-alive connection between two requests: one fresh attempt.
-          this.connection = undefined;
-          attempt(false);
+          attempt();
           return;
         }
-        done();
+        this.pump();
         reject(err);
       });
     };
-    attempt(this.connection !== undefined && this.connection.used);
+    attempt();
+  }
+
+  /**
+   * Asks for the next event right behind a result (pipelined on the same connection), at the moment
+   * AWS's runtime would ask once that result is posted: its client posts synchronously and then asks
+   * from setImmediate. The platform reads /next as soon as it has answered the result, instead of a round
+   * trip and a turn of this loop later. Only for a result the platform will take: one it refused would be
+   * logged (post()) after the invocation's END.
+   */
+  askNextAhead() {
+    if (this.nextAhead === undefined && this.nextAsked === undefined) {
+      this.nextAhead = setImmediate(() => {
+        this.nextAhead = undefined;
+        const asked = this.request('GET', `${API_PREFIX}/invocation/next`, undefined, {}, { pipelined: true });
+        asked.catch(() => {}); // its outcome is nextInvocation()'s to report
+        this.nextAsked = asked;
+      });
+    }
   }
 
   async nextInvocation() {
-    const res = await this.request('GET', `${API_PREFIX}/invocation/next`);
+    if (this.nextAhead !== undefined) {
+      clearImmediate(this.nextAhead);
+      this.nextAhead = undefined;
+    }
+    const asked = this.nextAsked;
+    this.nextAsked = undefined;
+    const res = await (asked ?? this.request('GET', `${API_PREFIX}/invocation/next`));
     if (res.status !== 200) {
       throw new Error(`Failed to get next invocation: ${res.status} ${res.body.toString('utf8')}`);
     }
     return { bodyJson: res.body.toString('utf8'), headers: res.headers };
   }
 
-  async postInvocationResponse(id, body, contentType = 'application/json') {
-    await this.post(`${API_PREFIX}/invocation/${encodeURIComponent(id)}/response`, body, { 'Content-Type': contentType });
+  /** With {@code nextAhead}, the invoke loop goes on after this result: /next may be asked behind it. */
+  async postInvocationResponse(id, body, contentType = 'application/json', nextAhead = false) {
+    await this.post(`${API_PREFIX}/invocation/${encodeURIComponent(id)}/response`, body, { 'Content-Type': contentType },
+      nextAhead);
   }
 
-  async postInvocationError(error, id) {
+  async postInvocationError(error, id, nextAhead = false) {
     const response = toRapidResponse(error);
     await this.post(`${API_PREFIX}/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(response),
-      errorHeaders(response.errorType, xrayCause(error)));
+      errorHeaders(response.errorType, xrayCause(error)), nextAhead);
   }
 
   async postInitError(error) {
@@ -673,8 +748,8 @@ class RuntimeClient {
     await this.post(`${API_PREFIX}/init/error`, JSON.stringify(response), errorHeaders(response.errorType));
   }
 
-  async post(urlPath, body, headers) {
-    const res = await this.request('POST', urlPath, body, headers);
+  async post(urlPath, body, headers, nextAhead = false) {
+    const res = await this.request('POST', urlPath, body, headers, { nextAhead });
     if (res.status !== 202) {
       // The platform refused the answer (e.g. too large); the loop goes on, as with AWS's client.
       process.stderr.write(`Request to Lambda Runtime '${urlPath}' failed: ${res.status} ${res.body.toString('utf8')}\n`);
@@ -734,6 +809,7 @@ async function tryAwaitImport(file, extension = '') {
   }
   if (!v8Flags.restored) {
     // Node's ES-module loader, loaded by the first dynamic import, is ours to load: with the cache.
+    v8Flags.relax();
     await import('node:path');
     v8Flags.restore();
   }
@@ -985,7 +1061,7 @@ class Runtime {
         await fail(new InvalidStreamingOperation('Response stream is not finished.'));
         return;
       }
-      await this.client.postInvocationResponse(id, Buffer.concat(chunks), contentType);
+      await this.client.postInvocationResponse(id, Buffer.concat(chunks), contentType, true);
       this.scheduleIteration();
     } catch (err) {
       await fail(err);
@@ -994,7 +1070,7 @@ class Runtime {
 
   postError(err, id) {
     structuredConsole.logError('Invoke Error', err);
-    return this.client.postInvocationError(err, id);
+    return this.client.postInvocationError(err, id, true);
   }
 
   /** callback, context.succeed/fail/done and the callbackWaitsForEmptyEventLoop flag; first call wins. */
@@ -1017,7 +1093,7 @@ class Runtime {
         postError(new Error('Unable to stringify response body'));
         return;
       }
-      this.client.postInvocationResponse(id, body).then(scheduleNext, (e) => this.fatal(e));
+      this.client.postInvocationResponse(id, body, undefined, true).then(scheduleNext, (e) => this.fatal(e));
     };
     let waitForEmptyEventLoop = true;
     const callback = (err, result) => {
@@ -1076,9 +1152,10 @@ class Runtime {
       if (this.isAsync) {
         const error = new NodeJsExit();
         structuredConsole.logError('Invoke Error', error);
-        this.client.postInvocationError(error, id).then(() => this.scheduleIteration(), (e) => this.fatal(e));
+        this.client.postInvocationError(error, id, true).then(() => this.scheduleIteration(), (e) => this.fatal(e));
       } else {
-        this.client.postInvocationResponse(id, serialize(null)).then(() => this.scheduleIteration(), (e) => this.fatal(e));
+        this.client.postInvocationResponse(id, serialize(null), undefined, true).then(() => this.scheduleIteration(),
+          (e) => this.fatal(e));
       }
     });
   }
@@ -1094,6 +1171,7 @@ class Runtime {
 async function becomeFunction() {
   // First uses cost a few milliseconds each (the loader's dynamic import, a TCP socket): paid here, while
   // waiting, rather than after. Neither leaves anything the function can see.
+  v8Flags.relax();
   await import('node:path');
   if (tcpBindings === undefined) {
     new (require('node:net').Socket)().destroy();
