@@ -49,8 +49,16 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
 
     private final BootstrapFiles files;
 
+    private final List<Path> bwrapCandidates;
+
     JavaTraining(BootstrapFiles files) {
+        this(files, BWRAP);
+    }
+
+    /** @param bwrapCandidates where to look for bubblewrap, first executable wins */
+    JavaTraining(BootstrapFiles files, List<Path> bwrapCandidates) {
         this.files = files;
+        this.bwrapCandidates = List.copyOf(bwrapCandidates);
     }
 
     @Override
@@ -62,7 +70,7 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
             Path task = Files.createDirectories(staging.resolve("task"));
             copyHandler(task);
             Path log = staging.resolve("training.log");
-            Optional<Path> bwrap = BWRAP.stream().filter(Files::isExecutable).findFirst();
+            Optional<Path> bwrap = bwrapCandidates.stream().filter(Files::isExecutable).findFirst();
             boolean trained = false;
             if (bwrap.isPresent()) {
                 try {
