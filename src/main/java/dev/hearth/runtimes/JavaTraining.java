@@ -111,9 +111,12 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
         if (Files.isExecutable(NICE)) {
             command.addAll(List.of(NICE.toString(), "-n", "19"));
         }
-        bwrap.ifPresent(tool -> command.addAll(List.of(tool.toString(), "--die-with-parent", "--dev-bind", "/", "/",
-                "--tmpfs", "/var", "--bind", runtime.toString(), runtimeDir, "--ro-bind", task.toString(), taskDir,
-                "--chdir", taskDir, "--")));
+        // No --die-with-parent: it fires when the forking thread ends, and this one is a virtual thread's
+        // carrier, which the JDK may retire mid-run (the sandbox's Spawner explains); like the plain run, a
+        // training run outliving a dead node ends by itself once its Runtime API is gone.
+        bwrap.ifPresent(tool -> command.addAll(List.of(tool.toString(), "--dev-bind", "/", "/", "--tmpfs", "/var",
+                "--bind", runtime.toString(), runtimeDir, "--ro-bind", task.toString(), taskDir, "--chdir", taskDir,
+                "--")));
         command.add(jdk.java().toString());
         String jni = runtimeDir + "/" + BootstrapFiles.JNI_DIR + "/";
         command.addAll(LaunchPlanner.javaOptions(jdk, TRAINING_MEMORY_MB, files.jniLibrary().map(jni::concat)));
