@@ -1,6 +1,8 @@
 package dev.hearth.runtimes;
 
 import dev.hearth.runtimes.HostRuntimes.Jdk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +47,7 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
     private static final int TRAINING_MEMORY_MB = 512;
     private static final Path NICE = Path.of("/usr/bin/nice");
     private static final List<Path> BWRAP = List.of(Path.of("/usr/bin/bwrap"), Path.of("/usr/local/bin/bwrap"));
+    private static final Logger LOG = LoggerFactory.getLogger(JavaTraining.class);
     private static final String HANDLER_CLASS = JavaTrainingHandler.class.getName().replace('.', '/') + ".class";
 
     private final BootstrapFiles files;
@@ -78,6 +81,8 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
                     trained = hasArchive(runtime);
                 } catch (IOException cannotSandbox) {
                     // bubblewrap cannot make a namespace here: train as a plain process, with host paths.
+                    LOG.info("Java AOT cache: training under bubblewrap failed, training as a plain process: {}",
+                            cannotSandbox.getMessage());
                 }
             }
             if (!trained) {
