@@ -283,13 +283,14 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                     Sandbox child = snapshot.get().fork(new dev.hearth.sandbox.ForkServer.Request(id, environment,
                             spec.memoryMb(), settings.pidLimit(), spec.ephemeralStorageMb(), Optional.empty(),
                             Optional.of(SnapshotTemplates.address(port))));
+                    // The child connected before reporting its port: its connection is admitted from here,
+                    // without waiting for the context's turn, and its restore/next (asked ahead) is answered on
+                    // the context before onLaunched runs (0.2-0.4 ms): the child may be waiting for that answer.
+                    launchedSandbox.complete(child);
                     context.runOnContext(v -> {
                         log.line(restoreStart);
                         onLaunched(child, restoreFrom);
                     });
-                    // The child connected before reporting its port: its connection is admitted from here,
-                    // without waiting for the context's turn (served after onLaunched, queued first).
-                    launchedSandbox.complete(child);
                     return;
                 } catch (IOException e) {
                     // The snapshot is gone (its template died): this environment starts as a cold one instead.
