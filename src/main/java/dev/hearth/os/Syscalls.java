@@ -34,6 +34,14 @@ final class Syscalls {
     static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
     static final int EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLRDHUP = 0x2000, EPOLLONESHOT = 1 << 30, EPOLLET = 1 << 31;
     static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = O_CLOEXEC;
+    static final int SOL_SOCKET = 1, SO_PASSCRED = 16, SCM_CREDENTIALS = 2, MSG_PEEK = 2, MSG_DONTWAIT = 0x40;
+    /**
+     * {@code struct msghdr} on both 64-bit architectures: name and its length (padded), iov, iovlen,
+     * control, controllen, flags; {@code struct iovec} is a pointer and a length; a {@code cmsghdr} is a
+     * length, level and type (16 bytes) before its data, and {@code struct ucred} is pid, uid, gid (12 bytes).
+     */
+    static final long MSGHDR_SIZE = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40,
+            CMSG_HEADER = 16, CREDENTIALS_SPACE = CMSG_HEADER + 16;
     /** {@code struct sockaddr_un}: a 2-byte family, then {@code sun_path} of 108 bytes (NUL-terminated here). */
     static final long SUN_PATH_OFFSET = 2, SUN_PATH_SIZE = 108;
     static final short POLLIN = 0x1;
@@ -88,6 +96,10 @@ final class Syscalls {
     private static final MethodHandle SOCKET = errno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     /** Not critical: a unix connect may wait while the listener's backlog is full. */
     private static final MethodHandle CONNECT = errno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, PTR, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = errno("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, PTR, JAVA_INT));
+    /** Only ever called with {@code MSG_DONTWAIT}: it never blocks. */
+    private static final MethodHandle RECVMSG = errno("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, PTR, JAVA_INT));
     private static final MethodHandle GETPID = LINKER.downcallHandle(find("getpid"), FunctionDescriptor.of(JAVA_INT));
 
     static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, PTR));
@@ -194,6 +206,54 @@ final class Syscalls {
             MemorySegment state = STATE.get();
             int length = (int) (SUN_PATH_OFFSET + path.length + 1);
             return (int) result((int) CONNECT.invokeExact(state, fd, address, length), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code setsockopt(fd, SOL_SOCKET, option, &value, 4)}: 0 or -errno. */
+    static int setSocketOption(int fd, int option, int value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, value);
+            MemorySegment state = STATE.get();
+            return (int) result((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, v, 4), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code recvmsg(fd, msg, flags | MSG_DONTWAIT)} into {@code into} (up to {@code length} bytes), with room
+     * for one {@code SCM_CREDENTIALS} message; {@code sender} gets its pid, uid and gid (as the kernel
+     * translated them into this process's namespaces), or stays untouched when none came. Bytes received, 0
+     * at the end of the stream, or -errno.
+     */
+    static long receive(int fd, byte[] into, int length, int flags, long[] sender) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment message = arena.allocate(MSGHDR_SIZE + 16 + CREDENTIALS_SPACE + Math.max(1, length), 8);
+            MemorySegment iov = message.asSlice(MSGHDR_SIZE, 16);
+            MemorySegment control = message.asSlice(MSGHDR_SIZE + 16, CREDENTIALS_SPACE);
+            MemorySegment data = message.asSlice(MSGHDR_SIZE + 16 + CREDENTIALS_SPACE);
+            iov.set(PTR, 0, data);
+            iov.set(JAVA_LONG, 8, length);
+            message.set(PTR, MSG_IOV, iov);
+            message.set(JAVA_LONG, MSG_IOVLEN, 1L);
+            message.set(PTR, MSG_CONTROL, control);
+            message.set(JAVA_LONG, MSG_CONTROLLEN, CREDENTIALS_SPACE);
+            MemorySegment state = STATE.get();
+            long n = result((long) RECVMSG.invokeExact(state, fd, message, flags | MSG_DONTWAIT), state);
+            if (n > 0) {
+                MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+                long controlLength = message.get(JAVA_LONG, MSG_CONTROLLEN);
+                if (controlLength >= CMSG_HEADER + 12 && control.get(JAVA_INT, 8) == SOL_SOCKET
+                        && control.get(JAVA_INT, 12) == SCM_CREDENTIALS) {
+                    sender[0] = control.get(JAVA_INT, CMSG_HEADER);
+                    sender[1] = Integer.toUnsignedLong(control.get(JAVA_INT, CMSG_HEADER + 4));
+                    sender[2] = Integer.toUnsignedLong(control.get(JAVA_INT, CMSG_HEADER + 8));
+                }
+            }
+            return n;
         } catch (Throwable t) {
             throw rethrow(t);
         }

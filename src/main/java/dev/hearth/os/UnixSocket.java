@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -85,6 +86,84 @@ public final class UnixSocket implements AutoCloseable {
                 } else if (n > 0) {
                     done += n;
                 }
+            }
+        }
+    }
+
+    /** Who wrote a line: the writing process's pid, real uid and gid, as this process's namespaces see them. */
+    public record Sender(long pid, long uid, long gid) {
+    }
+
+    /** A line (without its newline) and who wrote its first byte, when the kernel said ({@link #passCredentials}). */
+    public record Line(String text, Optional<Sender> sender) {
+    }
+
+    /**
+     * Asks the kernel to say who wrote what this socket receives ({@code SO_PASSCRED}): {@link #readLine}
+     * then reports the writer's pid in this process's pid namespace, whatever namespace the writer is in.
+     */
+    public void passCredentials() throws IOException {
+        int r;
+        synchronized (this) {
+            ensureOpen();
+            r = Syscalls.setSocketOption(fd, Syscalls.SO_PASSCRED, 1);
+        }
+        if (r < 0) {
+            throw new IOException("setsockopt(SO_PASSCRED) failed: errno " + -r);
+        }
+    }
+
+    /**
+     * Reads one line of at most {@code limit} bytes (UTF-8, its newline dropped), waiting for it, and
+     * consumes nothing after it (what follows may be someone else's to read, see {@link #output}): what
+     * has arrived is peeked at, and only the bytes up to the newline are taken, so a line costs two reads
+     * rather than one per byte.
+     *
+     * @throws IOException if the peer closes its end before the newline, or the line is longer than {@code limit}
+     */
+    public Line readLine(int limit) throws IOException {
+        byte[] line = new byte[limit + 1];
+        byte[] peeked = new byte[limit + 1];
+        long[] sender = {-1, -1, -1};
+        int have = 0;
+        while (true) {
+            long n;
+            synchronized (this) {
+                ensureOpen();
+                long[] from = have == 0 ? sender : new long[3]; // the line's writer is its first byte's
+                n = Syscalls.receive(fd, peeked, line.length - have, Syscalls.MSG_PEEK, from);
+                if (n > 0) {
+                    int newline = 0;
+                    while (newline < n && peeked[newline] != '\n') {
+                        newline++;
+                    }
+                    int take = newline < n ? newline + 1 : (int) n;
+                    for (int got = 0; got < take; ) {
+                        long r = Syscalls.readNow(fd, line, have + got, take - got);
+                        if (r == 0 || r < 0 && r != -Syscalls.EINTR) {
+                            throw new IOException("read failed: " + (r == 0 ? "end of stream" : "errno " + -r));
+                        }
+                        got += (int) Math.max(0, r);
+                    }
+                    have += take;
+                    if (newline < n) {
+                        Optional<Sender> writer = sender[0] > 0
+                                ? Optional.of(new Sender(sender[0], sender[1], sender[2])) : Optional.empty();
+                        return new Line(new String(line, 0, have - 1, StandardCharsets.UTF_8), writer);
+                    }
+                    if (have > limit) {
+                        throw new IOException("the peer sent an overlong line");
+                    }
+                    continue;
+                }
+            }
+            if (n == 0) {
+                throw new IOException("the peer closed the connection");
+            }
+            if (n == -Syscalls.EAGAIN) {
+                await(Syscalls.EPOLLIN | Syscalls.EPOLLRDHUP);
+            } else if (n != -Syscalls.EINTR) {
+                throw new IOException("read failed: errno " + -n);
             }
         }
     }

@@ -33,7 +33,14 @@ sealed interface ForkConnection extends AutoCloseable permits ForkConnection.Nat
     /** Connects to the server's socket, natively when {@code poller} is there. */
     static ForkConnection open(Path socket, Optional<Poller> poller) throws IOException {
         if (poller.isPresent()) {
-            return new Native(UnixSocket.connect(socket, poller.get()));
+            UnixSocket connected = UnixSocket.connect(socket, poller.get());
+            try {
+                connected.passCredentials(); // the child's first line then names its host pid
+            } catch (IOException | RuntimeException e) {
+                connected.close();
+                throw e;
+            }
+            return new Native(connected);
         }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -58,6 +65,14 @@ sealed interface ForkConnection extends AutoCloseable permits ForkConnection.Nat
 
     @Override
     void close();
+
+    /**
+     * One line and who wrote it (the process that did, as the kernel reports it to the node: natively
+     * only; empty through the JDK's channel).
+     */
+    default UnixSocket.Line readSentLine() throws IOException {
+        return new UnixSocket.Line(readLine(), Optional.empty());
+    }
 
     /** One line, read a byte at a time so that nothing after it (the child's output) is consumed. */
     default String readLine() throws IOException {
@@ -85,6 +100,17 @@ sealed interface ForkConnection extends AutoCloseable permits ForkConnection.Nat
         @Override
         public int read() throws IOException {
             return socket.read();
+        }
+
+        /** Peeked and taken up to its newline: two reads, nothing after it consumed. */
+        @Override
+        public String readLine() throws IOException {
+            return socket.readLine(LINE_LIMIT).text();
+        }
+
+        @Override
+        public UnixSocket.Line readSentLine() throws IOException {
+            return socket.readLine(LINE_LIMIT);
         }
 
         @Override

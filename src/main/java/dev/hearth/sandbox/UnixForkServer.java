@@ -25,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * sandbox is shared with it. A child is placed in its cgroup by the node before it runs any code of the
  * function: it waits for the node's "g" after reporting its pid.
  *
- * <p>Threading: thread-safe; {@link #fork} blocks (two short round trips, a few {@code /proc} reads).
+ * <p>Threading: thread-safe; {@link #fork} blocks (a write and one or two lines read when a spare is ready).
+ * A fork connection through the poller passes credentials: the child's first line (its pid) arrives with its
+ * host pid and ids from the kernel, so a fork reads nothing in {@code /proc}.
  */
 final class UnixForkServer implements ForkServer {
     static final String SOCKET = "tmp/.hearth-fork/control.sock";
@@ -71,12 +73,14 @@ final class UnixForkServer implements ForkServer {
     /**
      * Children forked ahead of demand, oldest first. One is kept normally; a fork that finds none (a burst
      * of cold starts outrunning the refill) raises how many are kept, up to {@link #MAX_SPARES}, so that
-     * the next forks of the burst cost one write each instead of a fork on their critical path; forks that
-     * find more than they need lower it again.
+     * the next forks of the burst cost one write each instead of a fork on their critical path; a fork that
+     * takes a spare which had waited unused for a second, with others left, lowers it again.
      */
     private final java.util.concurrent.ConcurrentLinkedDeque<Spare> spares = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger(1);
     private static final int MAX_SPARES = 4;
+    /** A spare taken after waiting this long, with others left, says fewer are needed. */
+    private static final long SPARE_IDLE_NANOS = 1_000_000_000L;
     private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
     /** SnapStart: spares connected ahead to an endpoint, by its address ({@link #prepareConnected}). */
     private final Map<String, Connected> connected = new ConcurrentHashMap<>();
@@ -156,7 +160,7 @@ final class UnixForkServer implements ForkServer {
 
     /** A child forked ahead of demand: in its cgroup, namespaces made, waiting for its environment. */
     private record Spare(Limits limits, ForkConnection channel, long hostPid, Optional<Cgroup> cgroup,
-                         CompletableFuture<ExitStatus> exit) {
+                         CompletableFuture<ExitStatus> exit, long readyNanos) {
         void discard() {
             channel.close(); // the child exits when it reads end-of-file
             cgroup.ifPresent(c -> exit.whenComplete((s, e) -> c.remove()));
@@ -185,7 +189,9 @@ final class UnixForkServer implements ForkServer {
         if (child == null) {
             kept.updateAndGet(n -> Math.min(MAX_SPARES, n + 1));
             child = forkSpare(limits);
-        } else if (ahead == null && !spares.isEmpty()) {
+        } else if (ahead == null && !spares.isEmpty() && System.nanoTime() - child.readyNanos() > SPARE_IDLE_NANOS) {
+            // Spares waited unused: fewer are kept. Lowered on any surplus instead, a burst's forks kept
+            // lowering what its misses raised, and a quarter of them found no spare (under a tenth now).
             kept.updateAndGet(n -> Math.max(1, n - 1));
         }
         int port;
@@ -307,7 +313,9 @@ final class UnixForkServer implements ForkServer {
 
     /**
      * Forks spares with {@code limits}, one after the other on a virtual thread, until as many as are
-     * {@link #kept} wait; nothing if that many are there or another refill runs.
+     * {@link #kept} wait; nothing if that many are there or another refill runs. One at a time on purpose:
+     * forking several at once (a thread per missing spare) made a burst slower on a busy machine (3 of 3
+     * alternating pairs), the spares being made taking CPU from the starts that hold the node's start gate.
      */
     private void refill(Limits limits) {
         if (!alive || spares.size() >= kept.get() || !refilling.compareAndSet(false, true)) {
@@ -362,10 +370,14 @@ final class UnixForkServer implements ForkServer {
             boolean ownIds = limits.code() || privateTmp && NODE_IS_ROOT && !ownIdsRefused;
             channel.write("fork {\"tmpBytes\":" + limits.tmpSizeMb() * 1024L * 1024L
                     + (limits.code() ? ",\"code\":true}\n" : ownIds ? ",\"ownIds\":true}\n" : "}\n"));
-            int childPid = Integer.parseInt(channel.readLine());
+            dev.hearth.os.UnixSocket.Line reported = channel.readSentLine();
+            int childPid = Integer.parseInt(reported.text());
             CompletableFuture<ExitStatus> exit = exits.computeIfAbsent(childPid, p -> new CompletableFuture<>());
             exit.whenComplete((s, e) -> exits.remove(childPid));
-            ProcStatus child = hostPidOf(childPid);
+            // The kernel names the line's writer, the child, by its host pid and ids: no /proc search needed.
+            Optional<ProcStatus> sent = reported.sender().map(w -> new ProcStatus(w.pid(), childPid,
+                    Long.toString(w.uid()), Long.toString(w.gid())));
+            ProcStatus child = sent.isPresent() ? sent.get() : hostPidOf(childPid);
             long host = child.hostPid();
             if (cgroup.isPresent()) {
                 for (Path procs : cgroup.get().procsFiles()) {
@@ -383,7 +395,7 @@ final class UnixForkServer implements ForkServer {
                     throw e;
                 }
             }
-            return new Spare(limits, channel, host, cgroup, exit);
+            return new Spare(limits, channel, host, cgroup, exit, System.nanoTime());
         } catch (IOException | RuntimeException e) {
             channel.close(); // the child, if any, exits without "g"
             cgroup.ifPresent(Cgroup::remove);
@@ -475,7 +487,8 @@ final class UnixForkServer implements ForkServer {
     }
 
     /**
-     * The child's host pid (among the server's children, the one whose innermost pid is {@code childPid}),
+     * Without credentials from the kernel (the JDK's channel):
+     * the child's host pid (among the server's children, the one whose innermost pid is {@code childPid}),
      * with the ids from the same read of its status. The children list is scanned from its end without
      * splitting it: a server's list holds every live child (hundreds during a burst), and the newest is last.
      */

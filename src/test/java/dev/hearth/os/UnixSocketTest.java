@@ -83,6 +83,64 @@ class UnixSocketTest {
     }
 
     @Test
+    void readLine_takesTheLineOnly_leavingWhatFollowsForTheNextRead() throws Exception {
+        try (UnixSocket socket = UnixSocket.connect(path, poller); SocketChannel peer = listener.accept()) {
+            send(peer, "mounted\nport 5\nfirst log line\n");
+            assertThat(socket.readLine(256).text()).isEqualTo("mounted");
+            assertThat(socket.readLine(256).text()).isEqualTo("port 5");
+            assertThat(line(socket)).isEqualTo("first log line");
+        }
+    }
+
+    @Test
+    void readLine_whenTheLineArrivesInPieces_waitsForItsNewline() throws Exception {
+        try (UnixSocket socket = UnixSocket.connect(path, poller); SocketChannel peer = listener.accept()) {
+            CompletableFuture<String> read = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    read.complete(socket.readLine(256).text());
+                } catch (IOException e) {
+                    read.completeExceptionally(e);
+                }
+            });
+            send(peer, "po");
+            await().atMost(Duration.ofSeconds(5)).until(() -> poller.watched() == 1);
+            assertThat(read).isNotDone();
+            send(peer, "rt 7\nafter");
+            assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo("port 7");
+            assertThat((char) socket.read()).isEqualTo('a');
+        }
+    }
+
+    @Test
+    void readLine_longerThanTheLimit_orCutByTheEndOfTheConnection_fails() throws Exception {
+        try (UnixSocket socket = UnixSocket.connect(path, poller); SocketChannel peer = listener.accept()) {
+            send(peer, "x".repeat(20) + "\n");
+            assertThatThrownBy(() -> socket.readLine(8)).isInstanceOf(IOException.class).hasMessageContaining("overlong");
+        }
+        try (UnixSocket socket = UnixSocket.connect(path, poller)) {
+            try (SocketChannel peer = listener.accept()) {
+                send(peer, "12");
+            }
+            assertThatThrownBy(() -> socket.readLine(8)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        }
+    }
+
+    @Test
+    void readLine_withCredentialsPassed_namesTheProcessThatWroteIt() throws Exception {
+        try (UnixSocket socket = UnixSocket.connect(path, poller); SocketChannel peer = listener.accept()) {
+            send(peer, "41\n");
+            assertThat(socket.readLine(256).sender()).as("before SO_PASSCRED").isEmpty();
+            socket.passCredentials();
+            send(peer, "42\n");
+            UnixSocket.Line line = socket.readLine(256);
+            assertThat(line.text()).isEqualTo("42");
+            assertThat(line.sender()).isPresent();
+            assertThat(line.sender().get().pid()).isEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
     void read_whenNothingHasArrived_waitsForTheNextBytesAndLeavesNoWatchBehind() throws Exception {
         try (UnixSocket socket = UnixSocket.connect(path, poller); SocketChannel peer = listener.accept()) {
             CompletableFuture<Integer> read = new CompletableFuture<>();
