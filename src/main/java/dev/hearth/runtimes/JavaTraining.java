@@ -51,7 +51,6 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
     private static final String HANDLER_CLASS = JavaTrainingHandler.class.getName().replace('.', '/') + ".class";
 
     private final BootstrapFiles files;
-
     private final List<Path> bwrapCandidates;
 
     JavaTraining(BootstrapFiles files) {
@@ -149,11 +148,12 @@ final class JavaTraining implements JavaClassDataCache.Trainer {
             try {
                 process.getOutputStream().close();
                 awaitResponse(api, process, log);
-                // SIGTERM to the JVM itself (bubblewrap does not pass signals on, and its exit would kill the
-                // JVM before it wrote anything): the JVM's orderly exit, at which it writes the cache (a child
-                // JVM assembles it).
+                // SIGTERM to the JVM itself, not to bubblewrap (which does not pass signals on, and would leave
+                // the JVM behind): the JVM's orderly exit, at which it writes the cache (a child JVM assembles
+                // it); bubblewrap exits with it. In a plain run the process is the JVM (nice execs it).
                 ProcessHandle jvm = process.descendants()
-                        .filter(p -> p.info().command().filter(jdk.java().toString()::equals).isPresent())
+                        .filter(p -> p.info().command().filter(c -> c.equals(jdk.java().toString())
+                                || c.endsWith("/bin/java")).isPresent())
                         .findFirst().orElse(process.toHandle());
                 jvm.destroy();
                 if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
