@@ -142,8 +142,11 @@ final class ForkCells {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         String slot = "s" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
         Path dir = server.slots().resolve(slot);
-        Path task = Files.createDirectories(dir.resolve("task"));
-        Path opt = Files.createDirectories(dir.resolve("opt"));
+        // The slots directory exists (made with the server); createDirectories would first fail on the missing
+        // parent and walk up through exceptions, at every fork.
+        Files.createDirectory(dir);
+        Path task = Files.createDirectory(dir.resolve("task"));
+        Path opt = Files.createDirectory(dir.resolve("opt"));
         Sandbox child;
         try {
             TreeLinks.mirror(wanted.taskDir(), task, maxEntries);

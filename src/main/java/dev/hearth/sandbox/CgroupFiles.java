@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -67,13 +68,28 @@ final class CgroupFiles {
         return OptionalLong.empty();
     }
 
+    /** The pids in a {@code cgroup.procs} file (one per line), read in one go. */
     static List<Long> pids(Path procsFile) {
+        byte[] bytes;
         try {
-            return Files.readAllLines(procsFile, StandardCharsets.US_ASCII).stream()
-                    .map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
-        } catch (IOException | NumberFormatException e) {
+            bytes = Files.readAllBytes(procsFile);
+        } catch (IOException e) {
             return List.of();
         }
+        List<Long> pids = new ArrayList<>();
+        long pid = -1;
+        for (byte b : bytes) {
+            if (b >= '0' && b <= '9') {
+                pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
+            } else if (pid >= 0) {
+                pids.add(pid);
+                pid = -1;
+            }
+        }
+        if (pid >= 0) {
+            pids.add(pid);
+        }
+        return pids;
     }
 
     /**
@@ -89,6 +105,9 @@ final class CgroupFiles {
             for (long pid : pids) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
+            // A killed task stays listed until it has run its exit, which on busy cores takes a moment:
+            // re-reading at once only spins (each round a file read and a kill of the same pids).
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(500));
         }
     }
 

@@ -28,8 +28,22 @@ public record SandboxSpec(String id, List<String> command, Map<String, String> e
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         extraReadOnly = List.copyOf(extraReadOnly);
-        if (!id.matches("[a-zA-Z0-9-]+")) {
+        if (!validId(id)) {
             throw new IllegalArgumentException("sandbox id must be [a-zA-Z0-9-]+: " + id);
         }
+    }
+
+    /** {@code [a-zA-Z0-9-]+}, without compiling a pattern on every start. */
+    private static boolean validId(String id) {
+        if (id.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
