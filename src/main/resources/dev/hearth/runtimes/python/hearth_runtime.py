@@ -56,6 +56,8 @@ traceback = _Lazy("traceback")
 
 _API_PREFIX = "/2018-06-01/runtime"
 _ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+_NEXT_AHEAD_MAX_BODY = 6 * 1024 * 1024  # AWS's response limit, which the platform accepts
+_NEXT_AHEAD_MAX_HEAD = 8000  # Vert.x, like most servers, refuses heads over 8 KB
 _ERROR_LOG_LINE_TERMINATE = "\r"
 _ERROR_LOG_INDENT = "\u00a0"  # AWS indents [ERROR] traceback lines with NO-BREAK SPACEs
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
@@ -132,6 +134,8 @@ class RuntimeApiClient:
         self._host_header = address
         self._sock = None
         self._reader = None
+        # Whether /next went out right behind the last result, so that only its answer is left to read.
+        self._next_sent = False
 
     def adopt(self, sock):
         """Uses a connection opened ahead of the first request."""
@@ -232,7 +236,12 @@ class RuntimeApiClient:
             reader.readline(65537)
 
     def next_invocation(self):
-        status, headers, body = self.request("GET", _API_PREFIX + "/invocation/next")
+        path = _API_PREFIX + "/invocation/next"
+        if self._next_sent:
+            self._next_sent = False
+            status, headers, body = self.read_sent("GET", path)
+        else:
+            status, headers, body = self.request("GET", path)
         if status != 200:
             raise RuntimeError(
                 "Request to Lambda Runtime 'next' endpoint failed. Reason: '%d'. Response body: '%s'"
@@ -241,14 +250,16 @@ class RuntimeApiClient:
         return headers, body
 
     def post_response(self, request_id, body, content_type):
-        self._post(_API_PREFIX + "/invocation/%s/response" % request_id, body, {"Content-Type": content_type})
+        self._post(_API_PREFIX + "/invocation/%s/response" % request_id, body, {"Content-Type": content_type},
+                   next_ahead=True)
 
     def post_error(self, request_id, error_result, xray_cause):
         headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: error_result["errorType"] or "Runtime.Unknown"}
         # The platform caps this header; AWS drops the X-Ray cause rather than fail the post.
         if xray_cause and len(xray_cause) < 1024 * 1024 and "\n" not in xray_cause:
             headers["Lambda-Runtime-Function-XRay-Error-Cause"] = xray_cause
-        self._post(_API_PREFIX + "/invocation/%s/error" % request_id, to_json(error_result).encode("utf-8"), headers)
+        self._post(_API_PREFIX + "/invocation/%s/error" % request_id, to_json(error_result).encode("utf-8"), headers,
+                   next_ahead=True)
 
     def restore_next(self, sent=False):
         """{sent}: the request went out ahead, on the adopted connection; only its answer is read."""
@@ -268,8 +279,36 @@ class RuntimeApiClient:
         headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: error_result["errorType"] or "Runtime.Unknown"}
         self._post(_API_PREFIX + "/init/error", to_json(error_result).encode("utf-8"), headers)
 
-    def _post(self, path, body, headers):
-        status, _, response = self.request("POST", path, body, headers)
+    def _post_with_next(self, path, body, headers):
+        """Writes a result and, right behind it on the same connection, the request for the next event, then
+        reads the result's answer: the platform reads /next as soon as it has answered the result (ending the
+        invocation, END and REPORT, and answering a caller who asked for the log tail) instead of a round trip
+        later. Not for a result the platform may refuse (over AWS's 6 MB, or a head over 8 KB): the refusal's
+        log line must precede END. None when it could not be written here (the caller then posts plainly)."""
+        if self._sock is None or len(body) > _NEXT_AHEAD_MAX_BODY:
+            return None
+        data = request_bytes(self._host_header, "POST", path, body, headers)
+        if len(data) - len(body) > _NEXT_AHEAD_MAX_HEAD:
+            return None
+        following = request_bytes(self._host_header, "GET", _API_PREFIX + "/invocation/next")
+        try:
+            if len(data) <= 65536:
+                self._sock.sendall(data + following)
+            else:
+                self._sock.sendall(data)
+                self._sock.sendall(following)
+            answer = self._read_response()
+        except OSError:
+            # The kept-alive connection broke: the result goes again on a fresh one, without /next behind it.
+            self._close()
+            return None
+        # An answer that closed the connection took the /next with it: it is asked again, plainly.
+        self._next_sent = self._sock is not None
+        return answer
+
+    def _post(self, path, body, headers, next_ahead=False):
+        answer = self._post_with_next(path, body, headers) if next_ahead else None
+        status, _, response = answer or self.request("POST", path, body, headers)
         if status != 202:
             # 400/403/413: the platform refused this answer (e.g. too large); the loop goes on, as AWS's.
             sys.stderr.write(
