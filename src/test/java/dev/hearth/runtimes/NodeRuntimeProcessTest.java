@@ -494,19 +494,7 @@ class NodeRuntimeProcessTest extends ProcessTestSupport {
         write(task.resolve("index.js"), "exports.handler = async (event) => event;\n");
         try (RawRuntimeApi raw = new RawRuntimeApi()) {
             start("index.handler", Map.of("AWS_LAMBDA_RUNTIME_API", raw.address()));
-            assertThat(raw.read(WAIT).line()).isEqualTo("GET /2018-06-01/runtime/invocation/next HTTP/1.1");
-            raw.sendEvent("req-1", "{\"n\":1}");
-            RawRuntimeApi.Request result = raw.read(WAIT);
-            assertThat(result.line()).isEqualTo("POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1");
-            assertThat(result.body()).isEqualTo("{\"n\":1}");
-
-            // The result is not answered yet: /next follows it on the same connection all the same.
-            assertThat(raw.read(Duration.ofSeconds(5)).line()).isEqualTo("GET /2018-06-01/runtime/invocation/next HTTP/1.1");
-            raw.answer(202, "Accepted", "", "{\"status\":\"OK\"}");
-            raw.sendEvent("req-2", "{\"n\":2}");
-            RawRuntimeApi.Request second = raw.read(WAIT);
-            assertThat(second.line()).isEqualTo("POST /2018-06-01/runtime/invocation/req-2/response HTTP/1.1");
-            assertThat(second.body()).isEqualTo("{\"n\":2}");
+            raw.expectNextRightBehindEachResult(WAIT, n -> "{\"n\":" + n + "}");
         }
     }
 
@@ -515,16 +503,8 @@ class NodeRuntimeProcessTest extends ProcessTestSupport {
         write(task.resolve("index.js"), "exports.handler = async () => 'x'.repeat(6 * 1024 * 1024 + 1);\n");
         try (RawRuntimeApi raw = new RawRuntimeApi()) {
             start("index.handler", Map.of("AWS_LAMBDA_RUNTIME_API", raw.address()));
-            raw.read(WAIT);
-            raw.sendEvent("req-1", "{}");
-            assertThat(raw.read(WAIT).body()).hasSize(6 * 1024 * 1024 + 3);
-
-            // The platform may refuse it, and the runtime logs a refusal: /next waits for the answer.
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !raw.hasUnreadBytes());
-            raw.answer(413, "Request Entity Too Large", "", "{\"errorMessage\":\"too large\",\"errorType\":\"RequestEntityTooLarge\"}");
-            assertThat(raw.read(WAIT).line()).isEqualTo("GET /2018-06-01/runtime/invocation/next HTTP/1.1");
-            await().atMost(WAIT).until(() -> process.stderr().stream().anyMatch(line -> line.startsWith(
-                    "Request to Lambda Runtime '/2018-06-01/runtime/invocation/req-1/response' failed: 413")));
+            raw.expectNoNextBehindARefusableResult(WAIT, 6 * 1024 * 1024 + 3, () -> process.stderr().stream().anyMatch(
+                    line -> line.startsWith("Request to Lambda Runtime '/2018-06-01/runtime/invocation/req-1/response' failed: 413")));
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * A Runtime API spoken by hand over the one connection a bootstrap makes, for tests of what the runtime
  * writes and when: each request is read only when the test asks for it and answered only when the test
@@ -90,6 +93,41 @@ final class RawRuntimeApi implements AutoCloseable {
                 + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(bytes);
         out.flush();
+    }
+
+    static final String NEXT = "GET /2018-06-01/runtime/invocation/next HTTP/1.1";
+
+    /**
+     * Two invokes of an echoing handler: after each result the runtime asks /next right behind it, before
+     * the result is answered. {@code echoed} renders the runtime's JSON of {@code {"n":k}}.
+     */
+    void expectNextRightBehindEachResult(Duration wait, java.util.function.IntFunction<String> echoed) throws IOException {
+        assertThat(read(wait).line()).isEqualTo(NEXT);
+        for (int n = 1; n <= 2; n++) {
+            sendEvent("req-" + n, "{\"n\":" + n + "}");
+            Request result = read(wait);
+            assertThat(result.line()).isEqualTo("POST /2018-06-01/runtime/invocation/req-" + n + "/response HTTP/1.1");
+            assertThat(result.body()).isEqualTo(echoed.apply(n));
+            // The result is not answered yet: /next follows it on the same connection all the same.
+            assertThat(read(Duration.ofSeconds(5)).line()).isEqualTo(NEXT);
+            answer(202, "Accepted", "", "{\"status\":\"OK\"}");
+        }
+    }
+
+    /**
+     * One invoke whose result ({@code resultBytes} long) is over what the platform accepts: the runtime asks
+     * /next only once the refusal is answered, so that {@code logged} (its line about the refusal, which
+     * must precede END) comes first.
+     */
+    void expectNoNextBehindARefusableResult(Duration wait, int resultBytes, java.util.function.BooleanSupplier logged)
+            throws IOException {
+        read(wait);
+        sendEvent("req-1", "{}");
+        assertThat(read(wait).body()).hasSize(resultBytes);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !hasUnreadBytes());
+        answer(413, "Request Entity Too Large", "", "{\"errorMessage\":\"too large\",\"errorType\":\"RequestEntityTooLarge\"}");
+        assertThat(read(wait).line()).isEqualTo(NEXT);
+        await().atMost(wait).until(logged::getAsBoolean);
     }
 
     @Override
