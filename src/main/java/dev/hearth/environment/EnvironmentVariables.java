@@ -79,9 +79,15 @@ final class EnvironmentVariables {
             env.put("AWS_LAMBDA_LOG_GROUP_NAME", spec.logGroup());
             env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName);
         }
-        env.put("AWS_ACCESS_KEY_ID", settings.credentials().accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", settings.credentials().secretAccessKey());
-        env.put("AWS_SESSION_TOKEN", settings.credentials().sessionToken());
+        if (SNAP_START.equals(spec.initializationType())) {
+            // Credentials in the variables would be frozen into the snapshot: Lambda serves them instead.
+            env.put(ContainerCredentials.FULL_URI, ContainerCredentials.uri(runtimeApi));
+            env.put(ContainerCredentials.AUTHORIZATION_TOKEN, ContainerCredentials.TOKEN);
+        } else {
+            env.put("AWS_ACCESS_KEY_ID", settings.credentials().accessKeyId());
+            env.put("AWS_SECRET_ACCESS_KEY", settings.credentials().secretAccessKey());
+            env.put("AWS_SESSION_TOKEN", settings.credentials().sessionToken());
+        }
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         env.put("LAMBDA_TASK_ROOT", "/var/task");
         env.put("LAMBDA_RUNTIME_DIR", "/var/runtime");

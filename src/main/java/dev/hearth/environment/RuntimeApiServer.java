@@ -70,6 +70,14 @@ final class RuntimeApiServer {
         default Reply restoreError(String errorType, Body body, String contentType) {
             return Reply.invalidStateTransition("Started", "RestoreError");
         }
+
+        /**
+         * What the Credentials API ({@link ContainerCredentials}) hands out here: the node's credentials for
+         * SnapStart environments and their templates, nothing for others (which have them in their variables).
+         */
+        default java.util.Optional<EnvironmentSettings.Credentials> containerCredentials() {
+            return java.util.Optional.empty();
+        }
     }
 
     /** A request body, or the fact that it exceeded the payload limit (then {@code bytes} is empty). */
@@ -234,6 +242,12 @@ final class RuntimeApiServer {
             if (Boolean.TRUE.equals(admitted)) {
                 serve(request);
                 request.resume();
+            } else if (request.method() == HttpMethod.GET && request.path().equals(ContainerCredentials.PATH)
+                    && handler.containerCredentials().isPresent()) {
+                // The Credentials API's token is its authorization (a SnapStart template's endpoint is asked by
+                // clients its init made, now running in restored environments): that answer, and nothing else.
+                send(request.response(), credentials(request));
+                request.resume();
             } else {
                 LOG.warn("refused a Runtime API connection from 127.0.0.1:{}: it does not come from this"
                         + " environment's sandbox", connection.remoteAddress().port());
@@ -262,6 +276,12 @@ final class RuntimeApiServer {
 
     private void serve(HttpServerRequest request) {
         String path = request.path();
+        if (path.equals(ContainerCredentials.PATH)) {
+            if (expect(request, HttpMethod.GET)) {
+                discardAndSend(request, credentials(request));
+            }
+            return;
+        }
         if (!path.startsWith(PREFIX)) {
             // Other API versions (Extensions 2020-01-01, Telemetry 2022-07-01, …) are not served yet.
             discardAndSend(request, notFound(request));
@@ -329,6 +349,15 @@ final class RuntimeApiServer {
         discardAndSend(request, Reply.error(405, "MethodNotAllowed",
                 "Method " + request.method() + " is not allowed on " + request.path()));
         return false;
+    }
+
+    /** 200 with the credentials for the node's token; 404 for any other token, or where none are served. */
+    private Reply credentials(HttpServerRequest request) {
+        java.util.Optional<EnvironmentSettings.Credentials> credentials = handler.containerCredentials();
+        if (credentials.isEmpty() || !ContainerCredentials.authorizes(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+            return Reply.error(404, "NotFound", "No credentials for this authorization token");
+        }
+        return new Reply(200, ContainerCredentials.body(credentials.get(), java.time.Instant.now()));
     }
 
     private static Reply notFound(HttpServerRequest request) {

@@ -652,6 +652,13 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     }
 
     /** An after-restore hook failed: as an init error, reported with the runtime's type. */
+    /** A SnapStart environment's credentials come from its Runtime API (see {@link ContainerCredentials}). */
+    @Override
+    public java.util.Optional<EnvironmentSettings.Credentials> containerCredentials() {
+        return EnvironmentVariables.SNAP_START.equals(spec.initializationType())
+                ? java.util.Optional.of(settings.credentials()) : java.util.Optional.empty();
+    }
+
     @Override
     public RuntimeApiServer.Reply restoreError(String errorType, RuntimeApiServer.Body body, String contentType) {
         if (!restoreAnswered || state != EnvironmentState.STARTING && state != EnvironmentState.INITIALISING) {

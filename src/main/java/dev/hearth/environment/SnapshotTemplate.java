@@ -209,6 +209,12 @@ final class SnapshotTemplate implements RuntimeApiServer.Handler {
 
     // ---- Runtime API ----
 
+    /** Init ran here, and clients made then keep this endpoint: it serves the Credentials API to the end. */
+    @Override
+    public java.util.Optional<EnvironmentSettings.Credentials> containerCredentials() {
+        return java.util.Optional.of(settings.credentials());
+    }
+
     @Override
     public void restoreNext(HttpServerResponse response) {
         if (stage != Stage.INITIALISING) {

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.lambda.model.State;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,19 @@ class SnapStartInvokeTest {
             with open(os.open("/tmp/from-init", os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
                 f.write(INIT_ID)
             ORDER = []
+            # What a client made during init keeps: the address and token the template was given.
+            INIT_CREDENTIALS = (os.environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+                                os.environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"))
+
+            def credentials(uri, token):
+                import json, urllib.request, urllib.error
+                if uri is None:
+                    return None
+                try:
+                    with urllib.request.urlopen(urllib.request.Request(uri, headers={"Authorization": token})) as r:
+                        return json.loads(r.read())
+                except urllib.error.HTTPError as e:
+                    return e.code
 
             @register_before_snapshot
             def first_before():
@@ -98,6 +112,11 @@ class SnapStartInvokeTest {
                         return "killed"
                     except OSError as e:
                         return errno.errorcode[e.errno]
+                if op == "credentials":
+                    uri, token = os.environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"), os.environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+                    return {"static": "AWS_ACCESS_KEY_ID" in os.environ or "AWS_SESSION_TOKEN" in os.environ,
+                            "uri": uri, "own": credentials(uri, token), "init": credentials(*INIT_CREDENTIALS),
+                            "wrongToken": credentials(uri, "not-the-token")}
                 if op == "restore":
                     import urllib.request, urllib.error
                     url = "http://%s/2018-06-01/runtime/restore/next" % os.environ["AWS_LAMBDA_RUNTIME_API"]
@@ -207,6 +226,25 @@ class SnapStartInvokeTest {
                 assertThat(list(tmp)).containsExactly(".hearth-fork", "from-init");
             }
         }
+    }
+
+    @Test
+    void aSnapStartEnvironment_getsCredentialsFromTheCredentialsApi_notFromItsVariables() {
+        String fn = published("py-snap-creds", 256, Map.of());
+        String accessKeyId = json(invoke(fn, "$LATEST", "{}")).get("env").get("AWS_ACCESS_KEY_ID").asText();
+
+        JsonNode restored = json(invoke(fn, "1", "{\"op\":\"credentials\"}"));
+
+        assertThat(restored.get("static").asBoolean()).isFalse();
+        assertThat(restored.get("uri").asText()).matches("http://127\\.0\\.0\\.1:\\d+/2021-04-23/credentials");
+        assertThat(restored.get("own").get("AccessKeyId").asText()).isEqualTo(accessKeyId);
+        assertThat(restored.get("own").get("SecretAccessKey").asText()).isNotEmpty();
+        assertThat(restored.get("own").get("Token").asText()).isNotEmpty();
+        assertThat(Instant.parse(restored.get("own").get("Expiration").asText())).isAfter(Instant.now().plusSeconds(3600));
+        // A client made during init asks the template's endpoint, which still answers after the restore.
+        assertThat(restored.get("init").get("AccessKeyId").asText()).isEqualTo(accessKeyId);
+        assertThat(restored.get("wrongToken").asInt()).isEqualTo(404);
+        assertThat(json(invoke(fn, "$LATEST", "{\"op\":\"credentials\"}")).get("static").asBoolean()).isTrue();
     }
 
     @Test
