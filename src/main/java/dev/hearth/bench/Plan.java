@@ -25,7 +25,7 @@ record Plan(int repetitions, int warmUpInvokes, int invokesPerRep, int clients, 
             int controlPlaneFunctions, int controlPlaneReads, int burstEnvironments) {
 
     static Plan full(int memoryMb) {
-        return new Plan(5, 2000, 2000, 16, Duration.ofSeconds(5), Duration.ofSeconds(3), 10, memoryMb, 20, 1000, 500,
+        return new Plan(5, 2000, 2000, 16, Duration.ofSeconds(5), Duration.ofSeconds(3), 15, memoryMb, 20, 1000, 500,
                 500);
     }
 
