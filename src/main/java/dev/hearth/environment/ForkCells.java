@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forks ({@code hearth_fork.py}); a cold start whose set-up matches forks a child from it instead of
  * consuming it, so any number of environments start at fork speed. The child gets the function's own
  * code through a slot: a directory of the node's under the server's {@code /var/task} (hard links, as a
- * single-use cell's code), which the child binds read-only onto {@code /var/task} and {@code /opt} in its
- * own mount namespace before it drops its capabilities; the node then renames the slot out of the server's
+ * single-use cell's code), which the child binds read-only onto {@code /var/task} (and a second one with
+ * the layers onto {@code /opt}, for a function that has layers) in its own mount namespace before it drops
+ * its capabilities; the node then renames the slot out of the server's
  * view (the child's binds follow the directory), so no other child can see it. Each child has its own
  * cgroup and limits, a private {@code /tmp}, host ids of its own (so no child can signal a sibling or
  * its server; {@code /proc} entries are refused across user namespaces anyway) and the function's complete environment; it imports the user's code
@@ -141,45 +141,53 @@ final class ForkCells {
         // ThreadLocalRandom rather than randomUUID's SecureRandom, which reads /dev/urandom under a lock.
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         String slot = "s" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-        Path dir = server.slots().resolve(slot);
-        // The slots directory exists (made with the server); createDirectories would first fail on the missing
-        // parent and walk up through exceptions, at every fork.
-        Files.createDirectory(dir);
-        Path task = Files.createDirectory(dir.resolve("task"));
-        Path opt = Files.createDirectory(dir.resolve("opt"));
+        // The slot is the code's directory itself, and a function with layers has a second one beside it: one
+        // mkdir per fork without layers (was three, and a chmod), and the child keeps the server's /opt (the
+        // launcher's empty read-only one, as a launched sandbox without layers has) instead of binding another.
+        // The slots directory exists (made with the server).
+        Path task = Files.createDirectory(server.slots().resolve(slot));
+        Optional<String> layersSlot = wanted.optDir().map(d -> slot + "-opt");
+        Optional<Path> opt = Optional.empty();
         Sandbox child;
         try {
             TreeLinks.mirror(wanted.taskDir(), task, maxEntries);
-            if (wanted.optDir().isPresent()) {
-                TreeLinks.mirror(wanted.optDir().get(), opt, maxEntries);
-            } else {
-                // A function without layers sees the launcher's empty /opt, which is read-only for all.
-                Files.setPosixFilePermissions(opt, PosixFilePermissions.fromString("r-xr-xr-x"));
+            if (layersSlot.isPresent()) {
+                opt = Optional.of(Files.createDirectory(server.slots().resolve(layersSlot.get())));
+                TreeLinks.mirror(wanted.optDir().get(), opt.get(), maxEntries);
             }
             child = server.fork().fork(new ForkServer.Request(wanted.id(), wanted.environment(), wanted.memoryMb(),
-                    wanted.pidLimit(), wanted.tmpSizeMb(), Optional.of(slot)));
+                    wanted.pidLimit(), wanted.tmpSizeMb(), Optional.of(slot), Optional.empty(), layersSlot));
         } catch (IOException | RuntimeException e) {
-            TreeLinks.delete(dir);
+            TreeLinks.delete(task);
+            opt.ifPresent(TreeLinks::delete);
             throw e;
         }
         server.children().incrementAndGet();
-        Path kept = server.held().resolve(slot);
-        try {
-            Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // Still the child's: it goes when the child does.
-            LOG.debug("slot {} stays in the fork server's view: {}", slot, e.toString());
-            kept = dir;
-        }
-        Path links = kept;
+        // The child has bound them: out of the server's view (its binds follow the directories).
+        Path links = hide(server, task);
+        Optional<Path> layerLinks = opt.map(o -> hide(server, o));
         return new SpecialisedCell(child, () -> {
             try {
                 child.close();
             } finally {
                 TreeLinks.delete(links);
+                layerLinks.ifPresent(TreeLinks::delete);
                 server.children().decrementAndGet();
             }
         });
+    }
+
+    /** Moves a slot's directory to the server's held ones; where it now is (still the slot if that failed). */
+    private static Path hide(Server server, Path dir) {
+        Path kept = server.held().resolve(dir.getFileName());
+        try {
+            Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
+            return kept;
+        } catch (IOException e) {
+            // Still the child's: it goes when the child does.
+            LOG.debug("slot {} stays in the fork server's view: {}", dir.getFileName(), e.toString());
+            return dir;
+        }
     }
 
     /** Ends a server that has no children left (or the node is stopping), and removes its directories. */

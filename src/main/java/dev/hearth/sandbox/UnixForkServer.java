@@ -197,20 +197,29 @@ final class UnixForkServer implements ForkServer {
         int port;
         try {
             String env = "env " + json(request.environment()) + "\n";
+            boolean reportsPort = ahead == null || ahead.port() == 0; // connected ahead, it reports no port
             if (request.codeSlot().isPresent()) {
-                // Both lines at once: the child mounts, answers, then reads the environment already there.
-                child.channel().write("code " + request.codeSlot().get() + "\n" + env);
-                String mounted = child.channel().readLine();
-                if (!mounted.equals("mounted")) {
-                    throw new IOException("the forked child could not show its code: " + mounted);
+                // Both lines at once: the child mounts, then reads the environment already there. Its next
+                // line is an error or its port (or, connected ahead, "mounted"): one read, not two.
+                child.channel().write("code " + request.codeSlot().get()
+                        + request.layersSlot().map(l -> " " + l).orElse("") + "\n" + env);
+                if (!reportsPort) {
+                    String mounted = child.channel().readLine();
+                    if (!mounted.equals("mounted")) {
+                        throw new IOException("the forked child could not show its code: " + mounted);
+                    }
                 }
             } else {
                 child.channel().write(env);
             }
-            if (ahead != null && ahead.port() != 0) {
-                port = ahead.port(); // connected already: it reports nothing more
+            if (!reportsPort) {
+                port = ahead.port();
             } else {
-                String[] reported = child.channel().readLine().split(" ");
+                String line = child.channel().readLine();
+                if (line.startsWith("error ")) {
+                    throw new IOException("the forked child could not show its code: " + line);
+                }
+                String[] reported = line.split(" ");
                 port = reported.length == 2 && reported[0].equals("port") ? Integer.parseInt(reported[1]) : 0;
             }
         } catch (IOException | RuntimeException e) {
@@ -384,10 +393,9 @@ final class UnixForkServer implements ForkServer {
                     CgroupFiles.write(procs, Long.toString(host));
                 }
             }
-            channel.write("g");
             if (ownIds) {
                 try {
-                    mapIds(channel, child);
+                    mapIds(child);
                 } catch (IOException e) {
                     if (!limits.code()) {
                         ownIdsRefused = true; // without a code slot the next children share the server's ids
@@ -395,6 +403,7 @@ final class UnixForkServer implements ForkServer {
                     throw e;
                 }
             }
+            channel.write("g");
             return new Spare(limits, channel, host, cgroup, exit, System.nanoTime());
         } catch (IOException | RuntimeException e) {
             channel.close(); // the child, if any, exits without "g"
@@ -404,19 +413,17 @@ final class UnixForkServer implements ForkServer {
     }
 
     /**
-     * Once the child has made its user namespace ("u"): maps its uid and gid (as {@link #hostPidOf} read them;
-     * unsharing a user namespace changes neither) to host ids of its own and says so ("m"). Only a node that
-     * is root on the host may write such maps; elsewhere this fails, and with it the fork.
+     * Maps the child's uid and gid (as the kernel or {@link #hostPidOf} gave them; unsharing a user namespace
+     * changes neither) to host ids of its own, in the user namespace the child made before it reported its
+     * pid; its "g" then says both that it is in its cgroup and that its ids are mapped. Only a node that is
+     * root on the host may write such maps; elsewhere this fails (the child has no new user namespace, or
+     * no map may be written), and with it the fork.
      */
-    private static void mapIds(ForkConnection channel, ProcStatus child) throws IOException {
-        if (channel.read() != 'u') {
-            throw new IOException("the forked child made no user namespace");
-        }
+    private static void mapIds(ProcStatus child) throws IOException {
         long own = CHILD_IDS_BASE + child.hostPid();
         Path proc = Path.of("/proc", Long.toString(child.hostPid()));
         Files.writeString(proc.resolve("uid_map"), child.uid() + " " + own + " 1");
         Files.writeString(proc.resolve("gid_map"), child.gid() + " " + own + " 1");
-        channel.write("m");
     }
 
     /** The server's whole tree (init may have left helpers running): what the snapshot holds. */

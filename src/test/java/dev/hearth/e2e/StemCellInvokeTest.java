@@ -251,6 +251,26 @@ class StemCellInvokeTest {
     }
 
     @Test
+    void aFunctionWithALayerStartedFromACell_seesItsLayerInOpt_asAColdStartedOneDoes() {
+        String fn = unique("py-cell-layer");
+        byte[] layer = E2e.zip(Map.of("python/shared.py", "X = 1", "data.txt", "layer"));
+        String coldLayer = coldLambda.publishLayerVersion(b -> b.layerName(fn)
+                .content(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(layer)))).layerVersionArn();
+        String cellLayer = cellLambda.publishLayerVersion(b -> b.layerName(fn)
+                .content(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(layer)))).layerVersionArn();
+        E2e.create(coldLambda, fn, "python3.12", "app.handler", zip("layered"), b -> b.memorySize(256).layers(coldLayer));
+        E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("layered"), b -> b.memorySize(256).layers(cellLayer));
+
+        JsonNode coldStarted = look(coldLambda, fn, false);
+        JsonNode fromCell = look(cellLambda, fn, true);
+
+        assertThat(fromCell.get("forked").asBoolean()).isTrue();
+        assertThat(fromCell.get("opt")).hasToString("[\"data.txt\",\"python\"]");
+        assertThat(fromCell.get("task")).hasToString("[\"app.py\",\"layered.txt\"]");
+        assertThat(comparable(fromCell)).isEqualTo(comparable(coldStarted));
+    }
+
+    @Test
     void initCode_runsInEveryNewEnvironmentStartedFromACell() {
         String fn = unique("py-cell-init");
         E2e.create(cellLambda, fn, "python3.12", "app.handler", zip("init"), b -> b.memorySize(256));

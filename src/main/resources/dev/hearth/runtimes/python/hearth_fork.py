@@ -23,17 +23,20 @@ Protocol, on a unix socket at <directory>/control.sock that the platform reaches
 Pids are the sandbox's own (its pid namespace).
 
 Children of a runtime's fork server (Hearth's stem cells; one server starts environments of many functions)
-ask for more in the fork request: {"code": true}. Such a child does not map its own ids: once it has made
-its namespaces it writes "u", the platform (root on the host) maps the child's uid and gid to host ids of
-its own and writes "m", and the child takes them on, so that no child can signal another or the server
-(a signal needs only the same uid; /proc/<pid>/root, environ and the like are refused across user
-namespaces anyway). {"ownIds": true} asks for the same ids without the code slot (SnapStart children when
-the platform is root); the server's /tmp is opened before the ids change, so that its copy still works. It keeps its capabilities (in its own user namespace) until the platform writes
-"code <slot>\\n": the server's /var/task holds a directory per child being started, <slot>/task and
-<slot>/opt, which the child binds read-only onto /var/task and /opt (the second bind covers every other
-slot), then drops every capability and answers "mounted\\n" (or "error <reason>\\n" and exits); then comes
-"env <json>\\n" as above. The platform writes both lines at once (one wake-up of the child, not two): the
-child reads them in order and answers "mounted" before it takes the environment.
+ask for more in the fork request: {"code": true}. Such a child does not map its own ids: it makes its user
+and mount namespaces before it writes its pid, and the platform (root on the host) maps the child's uid and
+gid to host ids of its own along with placing it in its cgroup, before "g"; the child then takes them on,
+so that no child can signal another or the server (a signal needs only the same uid; /proc/<pid>/root,
+environ and the like are refused across user namespaces anyway). {"ownIds": true} asks for the same ids
+without the code slot (SnapStart children when the platform is root); the server's /tmp is opened before
+the ids change, so that its copy still works. It keeps its capabilities (in its own user namespace) until
+the platform writes "code <slot>[ <layers>]\\n": the server's /var/task holds a directory per child being
+started, <slot> with the function's code and <layers> (when it has layers) with its /opt, which the child
+binds read-only onto /opt and /var/task (the second bind covers every other slot; without layers /opt stays
+the server's, the platform's empty read-only /opt), then drops every capability; then comes "env <json>\\n"
+as above. The platform writes both lines at once (one wake-up of the child, not two). A child that cannot
+show its code answers "error <reason>\\n" and exits; otherwise its next line is "port <n>\\n" (a child
+connected ahead, which reports no port then, answers "mounted\\n" instead).
 
 In the child, before it returns to the caller: its own user and mount namespaces with a private tmpfs on
 /tmp (holding a copy of what the server's /tmp held, this directory aside), every capability dropped,
@@ -78,23 +81,27 @@ def _check(result, what):
         raise OSError(err, "%s: %s" % (what, os.strerror(err)))
 
 
-def _own_namespaces(conn=None):
-    """A user namespace mapping our own uid/gid to themselves, and a mount namespace it owns. With {conn},
-    the platform writes the maps (to host ids of this child's own) and the child takes its ids on again."""
-    uid, gid = os.getuid(), os.getgid()
+def _unshare():
+    """A user namespace (its ids not mapped yet) and a mount namespace it owns; groups can never be dropped."""
     _check(_libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS), "unshare")
     with open("/proc/self/setgroups", "w") as f:
         f.write("deny")
-    if conn is not None:
-        conn.sendall(b"u")
-        if conn.recv(1) != b"m":
-            raise OSError("the platform did not map this environment's ids")
-        os.setresgid(gid, gid, gid)
-        os.setresuid(uid, uid, uid)
-        # A change of ids leaves the process undumpable, its /proc entries root's (not even its own
-        # /proc/self/environ readable): back to what any process has. Siblings still differ in host ids.
-        _check(_libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl PR_SET_DUMPABLE")
-        return
+
+
+def _take_mapped_ids(uid, gid):
+    """Once the platform has mapped this namespace's {uid}/{gid} to host ids of this child's own: takes them on."""
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    # A change of ids leaves the process undumpable, its /proc entries root's (not even its own
+    # /proc/self/environ readable): back to what any process has. Siblings still differ in host ids.
+    _check(_libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl PR_SET_DUMPABLE")
+
+
+def _own_namespaces():
+    """A user namespace mapping our own uid/gid to themselves, and a mount namespace it owns (a child that
+    shares the server's ids; one with ids of its own made its namespaces before the platform mapped them)."""
+    uid, gid = os.getuid(), os.getgid()
+    _unshare()
     with open("/proc/self/uid_map", "w") as f:
         f.write("%d %d 1" % (uid, uid))
     with open("/proc/self/gid_map", "w") as f:
@@ -167,11 +174,15 @@ def _copy_tmp(entries):
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns), follow_symlinks=False)
 
 
-def _private_tmp(tmp_bytes, skip, conn=None):
+def _private_tmp(tmp_bytes, skip, mapped=None):
+    """{mapped}: (uid, gid) when the namespaces are made and the platform mapped their ids already."""
     old = os.open("/tmp", os.O_RDONLY | os.O_DIRECTORY)
     try:
         entries = _server_tmp(old, skip)
-        _own_namespaces(conn)
+        if mapped is not None:
+            _take_mapped_ids(*mapped)
+        else:
+            _own_namespaces()
         # Nothing mounted here may reach the server's namespace (it cannot anyway from a less privileged
         # one, but private says so outright).
         _check(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "mount --make-rprivate /")
@@ -189,12 +200,15 @@ _MS_BIND = 4096
 _ST_RDONLY = 1
 
 
-def _show_code(slot):
-    """Binds the slot's code and layers read-only onto /var/task and /opt; the second bind hides the slots."""
-    if not slot or not all(c.isalnum() or c == "-" for c in slot):
-        raise ValueError("bad slot name %r" % slot)
-    base = "/var/task/" + slot
-    for source, target in ((base + "/opt", "/opt"), (base + "/task", "/var/task")):
+def _show_code(slots):
+    """Binds the slot's layers (if named) and code read-only onto /opt and /var/task; the last bind hides the
+    slots. Without layers /opt stays the server's: the platform's empty read-only /opt."""
+    names = slots.split(" ")
+    if len(names) > 2 or not all(name and all(c.isalnum() or c == "-" for c in name) for name in names):
+        raise ValueError("bad slot name %r" % slots)
+    binds = [("/var/task/" + names[1], "/opt")] if len(names) == 2 else []
+    binds.append(("/var/task/" + names[0], "/var/task"))
+    for source, target in binds:
         _check(_libc.mount(source.encode(), target.encode(), None, _MS_BIND, None), "bind " + target)
         # The bind keeps the read-only flag of the server's /var/task; said again in case it did not.
         _libc.mount(None, target.encode(), None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV, None)
@@ -359,16 +373,26 @@ class ForkServer(object):
                     os._exit(0)
 
     def _become_child(self, conn, request, connect, connect_ahead=None, rehearse=None):
-        conn.sendall(b"%d\n" % os.getpid())
-        if conn.recv(1) != b"g":
-            os._exit(70)  # the platform could not place this child in its cgroup
         fd = conn.fileno()
         code = bool(request.get("code"))
         own_ids = code or bool(request.get("ownIds"))
+        # A child with ids of its own makes its namespaces first: the platform maps their ids when it places
+        # the child in its cgroup, so "g" says both (one round trip instead of two).
+        mapped = None
+        if own_ids and self._userns:
+            mapped = (os.getuid(), os.getgid())
+            try:
+                _unshare()
+            except Exception as e:
+                os.write(fd, ("Hearth could not give this environment a private /tmp: %s\n" % e).encode())
+                os._exit(71)
+        conn.sendall(b"%d\n" % os.getpid())
+        if conn.recv(1) != b"g":
+            os._exit(70)  # the platform could not place this child in its cgroup (or map its ids)
         try:
             if self._userns:
                 _private_tmp(int(request.get("tmpBytes", 512 * 1024 * 1024)), os.path.basename(self._directory),
-                             conn if own_ids else None)
+                             mapped)
                 if not code:
                     _drop_capabilities()
         except Exception as e:
@@ -392,7 +416,8 @@ class ForkServer(object):
                 conn.sendall(("error %s\n" % e).encode())
                 os._exit(72)
             if line is not None and line.startswith(b"code "):
-                conn.sendall(b"mounted\n")
+                if early is not None:
+                    conn.sendall(b"mounted\n")  # it reports no port after "env": this says the code is shown
                 line = lines.next()
         if line is None or not line.startswith(b"env "):
             os._exit(0)  # a spare the platform did not need
