@@ -267,12 +267,30 @@ final class RuntimeApiServer {
     private java.util.concurrent.CompletableFuture<Boolean> verdictOf(io.vertx.core.http.HttpConnection connection) {
         java.util.concurrent.CompletableFuture<Boolean> verdict = verdicts.get(connection);
         if (verdict == null) {
+            readsAtLeast(connection);
             verdict = gate.admits(connection.remoteAddress().port(), connection.localAddress().port());
             verdicts.put(connection, verdict);
             connection.closeHandler(v -> verdicts.remove(connection));
         }
         return verdict;
     }
+
+    /**
+     * Netty sizes each read from the sizes of the last ones, down to 64 bytes. A runtime's connection
+     * alternates a small {@code GET /next} with a larger result, so after a few invocations the guess is
+     * smaller than the next result and reading it takes two read calls instead of one, on the invoke's
+     * critical path. A floor of {@link #MIN_READ} bytes keeps every usual request to one read; larger
+     * bodies still grow the reads up to 64 KB as before (and the kernel's buffer still autotunes).
+     */
+    private static void readsAtLeast(io.vertx.core.http.HttpConnection connection) {
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            base.channel().config().setRecvByteBufAllocator(
+                    new io.netty.channel.AdaptiveRecvByteBufAllocator(MIN_READ, MIN_READ, 65_536));
+        }
+    }
+
+    /** The smallest read on a Runtime API connection: more than any request's head and a small result. */
+    private static final int MIN_READ = 2048;
 
     private void serve(HttpServerRequest request) {
         String path = request.path();
