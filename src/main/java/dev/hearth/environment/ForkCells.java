@@ -5,6 +5,7 @@ import dev.hearth.sandbox.Sandbox;
 import dev.hearth.sandbox.SandboxLauncher;
 import dev.hearth.sandbox.SandboxSpec;
 import dev.hearth.sandbox.StemSandbox;
+import dev.hearth.environment.CodeSlots.Slot;
 import dev.hearth.sandbox.TreeLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * code through a slot: a directory of the node's under the server's {@code /var/task} (hard links, as a
  * single-use cell's code), which the child binds read-only onto {@code /var/task} (and a second one with
  * the layers onto {@code /opt}, for a function that has layers) in its own mount namespace before it drops
- * its capabilities; the node then renames the slot out of the server's
- * view (the child's binds follow the directory), so no other child can see it. Each child has its own
+ * its capabilities. Children of the same code share one slot ({@link CodeSlots}): once bound, a child sees
+ * only its own slot (the bind covers the server's {@code /var/task}, and it cannot unmount it), so a slot need
+ * not leave the server's view while it serves; it goes with its last child. Each child has its own
  * cgroup and limits, a private {@code /tmp}, host ids of its own (so no child can signal a sibling or
  * its server; {@code /proc} entries are refused across user namespaces anyway) and the function's complete environment; it imports the user's code
  * after the fork, so init runs in every environment as on AWS.
@@ -46,8 +47,8 @@ final class ForkCells {
     static final int SERVER_MEMORY_MB = 1769;
     private static final long ATTACH_TIMEOUT_NANOS = 10_000_000_000L;
 
-    /** A running fork server: its sandbox, its slots (shown to it) and held slots (taken by children). */
-    record Server(StemSandbox sandbox, ForkServer fork, Path root, Path slots, Path held, AtomicInteger children) {
+    /** A running fork server: its sandbox, the code slots shown to it, and its live children. */
+    record Server(StemSandbox sandbox, ForkServer fork, Path root, CodeSlots slots, AtomicInteger children) {
         boolean alive() {
             return fork.alive() && !sandbox.exit().isDone();
         }
@@ -80,7 +81,6 @@ final class ForkCells {
             throw new Unavailable("only a node running as root can give forked children host ids of their own");
         }
         Path slots = Files.createDirectories(root.resolve("slots"));
-        Path held = Files.createDirectories(root.resolve("held"));
         environment.put(FORK_VARIABLE, "1");
         SandboxSpec spec = new SandboxSpec(id, template.command(), environment, slots, template.runtimeDir(),
                 Optional.empty(), template.extraReadOnly(), template.tmpSizeMb(), StemCellSettings.CELL_MEMORY_MB,
@@ -98,7 +98,7 @@ final class ForkCells {
                         + "private /tmp");
             }
             sandbox.specialise(SERVER_MEMORY_MB, new byte[0]);
-            return Optional.of(new Server(sandbox, fork, root, slots, held, new AtomicInteger()));
+            return Optional.of(new Server(sandbox, fork, root, new CodeSlots(slots), new AtomicInteger()));
         } catch (IOException | Unavailable | RuntimeException e) {
             sandbox.close();
             throw e;
@@ -130,64 +130,32 @@ final class ForkCells {
     }
 
     /**
-     * Forks an environment for {@code wanted} from {@code server}: links the code into a fresh slot, forks,
-     * and once the child has mounted it moves the slot out of the server's view. The returned sandbox,
-     * closed, kills the child and removes its links.
+     * Forks an environment for {@code wanted} from {@code server}: shows the child its code through the server's
+     * slot for that code (made on first use: links into a fresh slot), and forks. The returned sandbox,
+     * closed, kills the child and lets go of the slot (removed with its last child).
      *
      * @throws TreeLinks.NotMirrored when the code cannot be linked (then the caller launches instead)
      */
     static Sandbox fork(Server server, SandboxSpec wanted, int maxEntries) throws IOException {
-        // Unique, not secret (no child can list the server's slots: its own code is bound over /var/task), so
-        // ThreadLocalRandom rather than randomUUID's SecureRandom, which reads /dev/urandom under a lock.
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        String slot = "s" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-        // The slot is the code's directory itself, and a function with layers has a second one beside it: one
-        // mkdir per fork without layers (was three, and a chmod), and the child keeps the server's /opt (the
-        // launcher's empty read-only one, as a launched sandbox without layers has) instead of binding another.
-        // The slots directory exists (made with the server).
-        Path task = Files.createDirectory(server.slots().resolve(slot));
-        Optional<String> layersSlot = wanted.optDir().map(d -> slot + "-opt");
-        Optional<Path> opt = Optional.empty();
+        Slot slot = server.slots().take(wanted, maxEntries);
         Sandbox child;
         try {
-            TreeLinks.mirror(wanted.taskDir(), task, maxEntries);
-            if (layersSlot.isPresent()) {
-                opt = Optional.of(Files.createDirectory(server.slots().resolve(layersSlot.get())));
-                TreeLinks.mirror(wanted.optDir().get(), opt.get(), maxEntries);
-            }
             child = server.fork().fork(new ForkServer.Request(wanted.id(), wanted.environment(), wanted.memoryMb(),
-                    wanted.pidLimit(), wanted.tmpSizeMb(), Optional.of(slot), Optional.empty(), layersSlot));
+                    wanted.pidLimit(), wanted.tmpSizeMb(), Optional.of(slot.name()), Optional.empty(),
+                    slot.layersName()));
         } catch (IOException | RuntimeException e) {
-            TreeLinks.delete(task);
-            opt.ifPresent(TreeLinks::delete);
+            server.slots().release(slot);
             throw e;
         }
         server.children().incrementAndGet();
-        // The child has bound them: out of the server's view (its binds follow the directories).
-        Path links = hide(server, task);
-        Optional<Path> layerLinks = opt.map(o -> hide(server, o));
         return new SpecialisedCell(child, () -> {
             try {
                 child.close();
             } finally {
-                TreeLinks.delete(links);
-                layerLinks.ifPresent(TreeLinks::delete);
+                server.slots().release(slot);
                 server.children().decrementAndGet();
             }
         });
-    }
-
-    /** Moves a slot's directory to the server's held ones; where it now is (still the slot if that failed). */
-    private static Path hide(Server server, Path dir) {
-        Path kept = server.held().resolve(dir.getFileName());
-        try {
-            Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
-            return kept;
-        } catch (IOException e) {
-            // Still the child's: it goes when the child does.
-            LOG.debug("slot {} stays in the fork server's view: {}", dir.getFileName(), e.toString());
-            return dir;
-        }
     }
 
     /** Ends a server that has no children left (or the node is stopping), and removes its directories. */
