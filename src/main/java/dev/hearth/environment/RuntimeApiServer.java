@@ -122,8 +122,12 @@ final class RuntimeApiServer {
         PeerGate OPEN = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(true);
     }
 
-    /** A prepared endpoint's gate once {@link #attach}ed: until then its verdicts wait for it. */
-    private final java.util.concurrent.CompletableFuture<PeerGate> attached = new java.util.concurrent.CompletableFuture<>();
+    /** A prepared endpoint's gate once {@link #attach}ed: until then its verdicts wait for it. Renewed by {@link #reopen}. */
+    private volatile java.util.concurrent.CompletableFuture<PeerGate> attached = new java.util.concurrent.CompletableFuture<>();
+    /** Counts {@link #detach}es: a verdict asked before one is not acted on after it. Only touched on the loop. */
+    private int generation;
+    /** Between {@link #detach} and {@link #reopen}: connections are refused, quietly. */
+    private volatile boolean detached;
 
     private final HttpServer server;
     /** Set once, before any connection can be admitted: at construction, or by {@link #attach}. */
@@ -142,7 +146,12 @@ final class RuntimeApiServer {
      */
     RuntimeApiServer(Vertx vertx) {
         this(vertx, null, null);
-        this.gate = (client, server) -> attached.thenCompose(g -> g.admits(client, server));
+        this.gate = waitForAttach();
+    }
+
+    private PeerGate waitForAttach() {
+        java.util.concurrent.CompletableFuture<PeerGate> next = attached;
+        return (client, server) -> next.thenCompose(g -> g.admits(client, server));
     }
 
     RuntimeApiServer(Vertx vertx, Handler handler, PeerGate gate) {
@@ -199,6 +208,27 @@ final class RuntimeApiServer {
         return server.close();
     }
 
+    /**
+     * Ends this endpoint's service to its environment but keeps the port ({@link RecycledEndpoints}): closes
+     * every connection on it (a parked {@code /next} included) and refuses new ones until {@link #reopen}.
+     * Call on the context.
+     */
+    void detach() {
+        generation++;
+        detached = true;
+        gate = (client, server) -> java.util.concurrent.CompletableFuture.completedFuture(false);
+        java.util.List<io.vertx.core.http.HttpConnection> open = new java.util.ArrayList<>(verdicts.keySet());
+        verdicts.clear();
+        open.forEach(io.vertx.core.http.HttpConnection::close);
+    }
+
+    /** After {@link #detach}: prepared again, as a new endpoint, for the next {@link #attach}. Call on the context. */
+    void reopen() {
+        attached = new java.util.concurrent.CompletableFuture<>();
+        gate = waitForAttach();
+        detached = false;
+    }
+
     /** Answers a parked {@code /next} with an event: the payload unchanged and the headers of §1.3. */
     static void sendEvent(HttpServerResponse response, InvokeRequest request) {
         MultiMap headers = response.headers();
@@ -238,8 +268,11 @@ final class RuntimeApiServer {
         if (known == null) {
             request.pause();
         }
+        int askedIn = generation;
         verdict.whenComplete((admitted, error) -> context.runOnContext(v -> {
-            if (Boolean.TRUE.equals(admitted)) {
+            if (askedIn != generation || detached) {
+                connection.close(); // asked of an environment that has ended since, or of none
+            } else if (Boolean.TRUE.equals(admitted)) {
                 serve(request);
                 request.resume();
             } else if (request.method() == HttpMethod.GET && request.path().equals(ContainerCredentials.PATH)

@@ -109,6 +109,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private volatile boolean forked;
     /** The port of the endpoint bound ahead that this environment took (SnapStart), else 0. */
     private final int preparedPort;
+    /** The endpoint is not a SnapStart template's: once the sandbox is released, the next environment may use it. */
+    private final boolean recyclable;
     /** {@code restore/next} has been answered: until the first {@code /next}, the runtime is restoring. */
     private boolean restoreAnswered;
 
@@ -122,7 +124,10 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.vertx = vertx;
         // A SnapStart version's environment takes the endpoint its template bound ahead (and its context);
         // any other, the endpoint bound ahead on its loop, if there is one.
-        Optional<RuntimeApiServer> prepared = snapshots.flatMap(s -> s.takeEndpoint(spec)).or(spares::take);
+        // Else one an ended environment left bound on this loop (RecycledEndpoints), else the loop's spare.
+        Optional<RuntimeApiServer> template = snapshots.flatMap(s -> s.takeEndpoint(spec));
+        this.recyclable = template.isEmpty();
+        Optional<RuntimeApiServer> prepared = template.or(RecycledEndpoints::take).or(spares::take);
         this.context = prepared.map(RuntimeApiServer::context).orElse(context);
         this.launcher = launcher;
         this.cells = cells;
@@ -795,6 +800,28 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
             invocation.report().complete(report);
         }
         Sandbox released = sandbox;
+        if (recyclable && released != null) {
+            // The port stays bound for the next environment on this loop, but only once this sandbox is gone.
+            api.detach();
+            Runnable release = () -> {
+                boolean gone = false;
+                try {
+                    released.close();
+                    gone = true;
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: cannot release the sandbox: {}", this, e.toString());
+                } finally {
+                    if (gone) {
+                        RecycledEndpoints.offer(api);
+                    } else {
+                        api.close();
+                    }
+                    stopped.complete(null);
+                }
+            };
+            runBlocking(release, release);
+            return;
+        }
         api.close().onComplete(closed -> {
             if (released == null) {
                 stopped.complete(null);
