@@ -20,6 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * environment is attached to it: a connection made earlier is judged by that environment's peer gate.
  * A loop that had no spare gets none until its first cold start, which binds its own endpoint.
  *
+ * <p>An ended plain environment's endpoint is kept too ({@link #offer}), at most one per loop, and taken
+ * before the loop's spare: binding an endpoint and closing it again (a Vert.x server's set-up, the bind on
+ * the acceptor, its close sequence) cost the node about 1 ms of CPU per cold start, most of it code that
+ * runs once per cold start and so stays interpreted, on the cores the starting runtime needs. Such an
+ * endpoint is offered only once its sandbox is released (killed) and it is detached: every connection it
+ * had is closed, and until the next environment is attached it serves no one (a connection made meanwhile
+ * is judged by that environment's peer gate, as on a spare). While ended environments' endpoints cover
+ * the cold starts, no spare is bound.
+ *
  * <p>Threading: thread-safe; {@link #take} never blocks.
  */
 final class EndpointSpares {
@@ -28,6 +37,8 @@ final class EndpointSpares {
 
     private final Vertx vertx;
     private final Map<EventLoop, RuntimeApiServer> bound = new ConcurrentHashMap<>();
+    /** Endpoints of ended environments, kept for the next environment on their loop. */
+    private final Map<EventLoop, RuntimeApiServer> recycled = new ConcurrentHashMap<>();
     private final Map<EventLoop, Boolean> binding = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -36,8 +47,9 @@ final class EndpointSpares {
     }
 
     /**
-     * The spare bound on the current context's event loop, if there is one; either way that loop's next
-     * spare is bound a little later. Empty off a Vert.x context or once closed.
+     * The endpoint an ended environment left on the current context's event loop, else the spare bound on
+     * that loop, if there is one; in the latter case, either way, the loop's next spare is bound a little
+     * later. Empty off a Vert.x context or once closed.
      */
     Optional<RuntimeApiServer> take() {
         if (closed || !(vertx instanceof VertxInternal internal)
@@ -45,6 +57,10 @@ final class EndpointSpares {
             return Optional.empty();
         }
         EventLoop loop = current.nettyEventLoop();
+        RuntimeApiServer kept = recycled.remove(loop);
+        if (kept != null) {
+            return Optional.of(kept);
+        }
         RuntimeApiServer spare = bound.remove(loop);
         if (binding.putIfAbsent(loop, Boolean.TRUE) == null) {
             vertx.setTimer(NEXT_AFTER.toMillis(), t -> bindOn(internal, loop));
@@ -71,13 +87,35 @@ final class EndpointSpares {
         });
     }
 
-    /** Closes the spares that no environment took; none is bound afterwards. */
+    /**
+     * Keeps an ended environment's detached endpoint (its sandbox released) for the next environment on its
+     * loop, or closes it when that loop keeps one already or these spares are closed. Hops to the endpoint's
+     * context.
+     */
+    void offer(RuntimeApiServer endpoint) {
+        if (closed || !(endpoint.context() instanceof ContextInternal context) || context.owner() != vertx) {
+            endpoint.close();
+            return;
+        }
+        context.runOnContext(v -> {
+            endpoint.reopen();
+            if (closed || recycled.putIfAbsent(context.nettyEventLoop(), endpoint) != null) {
+                endpoint.close();
+            } else if (closed) {
+                close(); // closed meanwhile: nothing will take it
+            }
+        });
+    }
+
+    /** Closes the spares and kept endpoints that no environment took; none is kept afterwards. */
     void close() {
         closed = true;
-        for (EventLoop loop : bound.keySet()) {
-            RuntimeApiServer spare = bound.remove(loop);
-            if (spare != null) {
-                spare.close();
+        for (Map<EventLoop, RuntimeApiServer> endpoints : java.util.List.of(bound, recycled)) {
+            for (EventLoop loop : endpoints.keySet()) {
+                RuntimeApiServer endpoint = endpoints.remove(loop);
+                if (endpoint != null) {
+                    endpoint.close();
+                }
             }
         }
     }

@@ -209,7 +209,7 @@ final class RuntimeApiServer {
     }
 
     /**
-     * Ends this endpoint's service to its environment but keeps the port ({@link RecycledEndpoints}): closes
+     * Ends this endpoint's service to its environment but keeps the port ({@link EndpointSpares#offer}): closes
      * every connection on it (a parked {@code /next} included) and refuses new ones until {@link #reopen}.
      * Call on the context.
      */

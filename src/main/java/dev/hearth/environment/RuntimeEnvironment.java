@@ -111,6 +111,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
     private final int preparedPort;
     /** The endpoint is not a SnapStart template's: once the sandbox is released, the next environment may use it. */
     private final boolean recyclable;
+    /** Where an ended environment's endpoint is kept for the next one on its loop. */
+    private final EndpointSpares spares;
     /** {@code restore/next} has been answered: until the first {@code /next}, the runtime is restoring. */
     private boolean restoreAnswered;
 
@@ -124,10 +126,11 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.vertx = vertx;
         // A SnapStart version's environment takes the endpoint its template bound ahead (and its context);
         // any other, the endpoint bound ahead on its loop, if there is one.
-        // Else one an ended environment left bound on this loop (RecycledEndpoints), else the loop's spare.
+        // Else one an ended environment left bound on this loop, else the loop's spare (EndpointSpares).
         Optional<RuntimeApiServer> template = snapshots.flatMap(s -> s.takeEndpoint(spec));
         this.recyclable = template.isEmpty();
-        Optional<RuntimeApiServer> prepared = template.or(RecycledEndpoints::take).or(spares::take);
+        this.spares = spares;
+        Optional<RuntimeApiServer> prepared = template.or(spares::take);
         this.context = prepared.map(RuntimeApiServer::context).orElse(context);
         this.launcher = launcher;
         this.cells = cells;
@@ -812,7 +815,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                     LOG.warn("{}: cannot release the sandbox: {}", this, e.toString());
                 } finally {
                     if (gone) {
-                        RecycledEndpoints.offer(api);
+                        spares.offer(api);
                     } else {
                         api.close();
                     }
