@@ -51,11 +51,11 @@ public interface ForkServer extends AutoCloseable {
         public Request {
             environment = Map.copyOf(environment);
             // Checked without a regex: a pattern compiled per fork showed in the burst's profile.
-            if (!isName(id)) {
+            if (!SandboxSpec.isName(id)) {
                 throw new IllegalArgumentException("sandbox id must be [a-zA-Z0-9-]+: " + id);
             }
             for (java.util.Optional<String> slot : java.util.List.of(codeSlot, layersSlot)) {
-                if (slot.isPresent() && !isName(slot.get())) {
+                if (slot.isPresent() && !SandboxSpec.isName(slot.get())) {
                     throw new IllegalArgumentException("code slot must be [a-zA-Z0-9-]+: " + slot.get());
                 }
             }
@@ -67,20 +67,6 @@ public interface ForkServer extends AutoCloseable {
         public Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb,
                        java.util.Optional<String> codeSlot, java.util.Optional<String> endpoint) {
             this(id, environment, memoryMb, pidLimit, tmpSizeMb, codeSlot, endpoint, java.util.Optional.empty());
-        }
-
-        /** Whether {@code s} is a non-empty [a-zA-Z0-9-]+ (ASCII only). */
-        private static boolean isName(String s) {
-            if (s.isEmpty()) {
-                return false;
-            }
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         public Request(String id, Map<String, String> environment, int memoryMb, int pidLimit, int tmpSizeMb,

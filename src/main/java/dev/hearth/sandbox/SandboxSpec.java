@@ -28,13 +28,13 @@ public record SandboxSpec(String id, List<String> command, Map<String, String> e
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         extraReadOnly = List.copyOf(extraReadOnly);
-        if (!validId(id)) {
+        if (!isName(id)) {
             throw new IllegalArgumentException("sandbox id must be [a-zA-Z0-9-]+: " + id);
         }
     }
 
-    /** {@code [a-zA-Z0-9-]+}, without compiling a pattern on every start. */
-    private static boolean validId(String id) {
+    /** Whether {@code id} is a non-empty {@code [a-zA-Z0-9-]+} (ASCII only), without compiling a pattern per start. */
+    static boolean isName(String id) {
         if (id.isEmpty()) {
             return false;
         }

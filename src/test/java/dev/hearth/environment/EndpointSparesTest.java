@@ -123,25 +123,10 @@ class EndpointSparesTest {
 
     /** A handler that parks {@code /next} and hands over its response. */
     private static RuntimeApiServer.Handler parking(CompletableFuture<HttpServerResponse> parked) {
-        return new RuntimeApiServer.Handler() {
+        return new AcceptingHandler() {
             @Override
             public void next(HttpServerResponse response) {
                 parked.complete(response);
-            }
-
-            @Override
-            public RuntimeApiServer.Reply response(String id, RuntimeApiServer.Body body, String type, String mode) {
-                return RuntimeApiServer.Reply.ACCEPTED;
-            }
-
-            @Override
-            public RuntimeApiServer.Reply error(String id, String type, RuntimeApiServer.Body body, String contentType) {
-                return RuntimeApiServer.Reply.ACCEPTED;
-            }
-
-            @Override
-            public RuntimeApiServer.Reply initError(String type, RuntimeApiServer.Body body, String contentType) {
-                return RuntimeApiServer.Reply.ACCEPTED;
             }
         };
     }

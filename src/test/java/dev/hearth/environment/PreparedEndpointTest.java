@@ -88,26 +88,11 @@ class PreparedEndpointTest {
 
     /** A handler that answers {@code /next} with 202 and says on which thread. */
     private static RuntimeApiServer.Handler serving(CompletableFuture<Thread> servedOn) {
-        return new RuntimeApiServer.Handler() {
+        return new AcceptingHandler() {
             @Override
             public void next(HttpServerResponse response) {
                 servedOn.complete(Thread.currentThread());
                 RuntimeApiServer.send(response, RuntimeApiServer.Reply.ACCEPTED);
-            }
-
-            @Override
-            public RuntimeApiServer.Reply response(String id, RuntimeApiServer.Body body, String type, String mode) {
-                return RuntimeApiServer.Reply.ACCEPTED;
-            }
-
-            @Override
-            public RuntimeApiServer.Reply error(String id, String type, RuntimeApiServer.Body body, String contentType) {
-                return RuntimeApiServer.Reply.ACCEPTED;
-            }
-
-            @Override
-            public RuntimeApiServer.Reply initError(String type, RuntimeApiServer.Body body, String contentType) {
-                return RuntimeApiServer.Reply.ACCEPTED;
             }
         };
     }
