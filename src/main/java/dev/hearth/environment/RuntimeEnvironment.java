@@ -124,9 +124,8 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
         this.spec = spec;
         this.logStreamName = logStreamName;
         this.vertx = vertx;
-        // A SnapStart version's environment takes the endpoint its template bound ahead (and its context);
-        // any other, the endpoint bound ahead on its loop, if there is one.
-        // Else one an ended environment left bound on this loop, else the loop's spare (EndpointSpares).
+        // A SnapStart version's environment takes the endpoint its template bound ahead (and its context); any
+        // other, one that EndpointSpares keeps on its loop (an ended environment's, else the spare), if there is one.
         Optional<RuntimeApiServer> template = snapshots.flatMap(s -> s.takeEndpoint(spec));
         this.recyclable = template.isEmpty();
         this.spares = spares;
