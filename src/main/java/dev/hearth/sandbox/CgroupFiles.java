@@ -28,6 +28,33 @@ final class CgroupFiles {
     private CgroupFiles() {
     }
 
+    /** The machine's online CPUs (a large figure when unknown, so that every quota is written). */
+    static final long ONLINE_CPUS = onlineCpus(Path.of("/sys/devices/system/cpu/online"));
+
+    /** How many CPUs a list such as {@code 0-3,6,8-9} names; {@code Integer.MAX_VALUE} if it cannot be read. */
+    static long onlineCpus(Path list) {
+        try {
+            long count = 0;
+            for (String range : Files.readString(list, StandardCharsets.US_ASCII).trim().split(",")) {
+                int dash = range.indexOf('-');
+                count += dash < 0 ? 1 : Long.parseLong(range.substring(dash + 1)) - Long.parseLong(range.substring(0, dash)) + 1;
+            }
+            return count > 0 ? count : Integer.MAX_VALUE;
+        } catch (IOException | RuntimeException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Whether a sandbox's start-up CPU allowance throttles anything on a machine with this many CPUs. A new
+     * cgroup has no quota (v1 {@code -1}, v2 {@code max}), and an allowance of every online CPU throttles no
+     * more than that, so it need not be written: one cgroupfs open/write/close fewer per sandbox and fork.
+     * The settled share is written after the allowance as always.
+     */
+    static boolean throttlesInit(ResourceLimits limits, long onlineCpus) {
+        return limits.initCpuQuotaMicros() < onlineCpus * limits.cpuPeriodMicros();
+    }
+
     /**
      * Writes one value as a single {@code write(2)}: cgroupfs acts on each write call, and a value split
      * over two calls would be two (invalid) values.

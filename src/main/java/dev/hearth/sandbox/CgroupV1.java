@@ -26,8 +26,6 @@ final class CgroupV1 implements Cgroups {
     /** The kernel's CFS period for a new v1 cgroup (not inherited from its parent): no need to write it. */
     private static final long KERNEL_DEFAULT_PERIOD_MICROS = 100_000;
 
-    /** The machine's online CPUs (a large figure when unknown, so that every quota is written). */
-    private static final long ONLINE_CPUS = onlineCpus(Path.of("/sys/devices/system/cpu/online"));
 
     private final Map<String, Path> nodeDirs;
     private final List<String> advice;
@@ -70,20 +68,6 @@ final class CgroupV1 implements Cgroups {
         return new CgroupV1(dirs, advice);
     }
 
-    /** How many CPUs a list such as {@code 0-3,6,8-9} names; {@code Integer.MAX_VALUE} if it cannot be read. */
-    static long onlineCpus(Path list) {
-        try {
-            long count = 0;
-            for (String range : Files.readString(list, java.nio.charset.StandardCharsets.US_ASCII).trim().split(",")) {
-                int dash = range.indexOf('-');
-                count += dash < 0 ? 1 : Long.parseLong(range.substring(dash + 1)) - Long.parseLong(range.substring(0, dash)) + 1;
-            }
-            return count > 0 ? count : Integer.MAX_VALUE;
-        } catch (IOException | RuntimeException e) {
-            return Integer.MAX_VALUE;
-        }
-    }
-
     static String missing(String controller) {
         return "cgroup v1 " + controller + " controller not usable: functions run without "
                 + (controller.equals("cpu") ? "a CPU limit" : "a pid limit");
@@ -119,10 +103,7 @@ final class CgroupV1 implements Cgroups {
                 if (limits.cpuPeriodMicros() != KERNEL_DEFAULT_PERIOD_MICROS) {
                     CgroupFiles.write(dirs.get("cpu").resolve("cpu.cfs_period_us"), Long.toString(limits.cpuPeriodMicros()));
                 }
-                // A new v1 cgroup has no quota (-1): a start-up allowance of every online CPU throttles nothing
-                // more, so it is left unwritten (one cgroupfs open/write/close fewer per sandbox and fork); the
-                // settled share is written after the allowance as always.
-                if (limits.initCpuQuotaMicros() < ONLINE_CPUS * limits.cpuPeriodMicros()) {
+                if (CgroupFiles.throttlesInit(limits, CgroupFiles.ONLINE_CPUS)) {
                     CgroupFiles.write(dirs.get("cpu").resolve("cpu.cfs_quota_us"), Long.toString(limits.initCpuQuotaMicros()));
                 }
             }

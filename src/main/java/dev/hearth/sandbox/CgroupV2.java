@@ -47,9 +47,11 @@ final class CgroupV2 implements Cgroups {
     private final Path nodeDir;
     private final Set<String> controllers;
     private final List<String> advice;
+    private final long onlineCpus;
 
-    private CgroupV2(Mkdir mkdir, Path nodeDir, Set<String> controllers, List<String> advice) {
+    private CgroupV2(Mkdir mkdir, Path nodeDir, Set<String> controllers, List<String> advice, long onlineCpus) {
         this.mkdir = mkdir;
+        this.onlineCpus = onlineCpus;
         this.nodeDir = nodeDir;
         this.controllers = Set.copyOf(controllers);
         this.advice = List.copyOf(advice);
@@ -60,12 +62,13 @@ final class CgroupV2 implements Cgroups {
     }
 
     static CgroupV2 open(Path root, String ownPath, String nodeTag) throws IOException {
-        return open(root, ownPath, nodeTag, Files::createDirectory);
+        return open(root, ownPath, nodeTag, Files::createDirectory, CgroupFiles.ONLINE_CPUS);
     }
 
-    static CgroupV2 open(Path root, String ownPath, String nodeTag, Mkdir mkdir) throws IOException {
+    /** @param onlineCpus the machine's online CPUs: a start-up allowance of all of them is not written */
+    static CgroupV2 open(Path root, String ownPath, String nodeTag, Mkdir mkdir, long onlineCpus) throws IOException {
         try {
-            return openUnder(mkdir, root, root.resolve("hearth"), nodeTag);
+            return openUnder(mkdir, root, root.resolve("hearth"), nodeTag, onlineCpus);
         } catch (IOException atRoot) {
             String own = ownPath.replaceFirst("^/+", "");
             if (own.endsWith(NODE_LEAF)) {
@@ -80,7 +83,7 @@ final class CgroupV2 implements Cgroups {
                 Path leaf = ownDir.resolve(NODE_LEAF);
                 ensureDir(mkdir, leaf);
                 CgroupFiles.write(leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
-                return openUnder(mkdir, ownDir, ownDir.resolve("hearth"), nodeTag);
+                return openUnder(mkdir, ownDir, ownDir.resolve("hearth"), nodeTag, onlineCpus);
             } catch (IOException delegated) {
                 IOException e = new IOException("cgroup v2: neither " + root + " nor this process's cgroup " + ownDir
                         + " can be used (" + delegated.getMessage() + "); run the node as root or under systemd with"
@@ -92,7 +95,8 @@ final class CgroupV2 implements Cgroups {
     }
 
     /** Enables the controllers down {@code top → parent → parent/node} and creates the latter two. */
-    private static CgroupV2 openUnder(Mkdir mkdir, Path top, Path parent, String nodeTag) throws IOException {
+    private static CgroupV2 openUnder(Mkdir mkdir, Path top, Path parent, String nodeTag, long onlineCpus)
+            throws IOException {
         List<String> advice = new ArrayList<>();
         Set<String> enabled = enable(top, new LinkedHashSet<>(WANTED), advice);
         ensureDir(mkdir, parent);
@@ -101,7 +105,7 @@ final class CgroupV2 implements Cgroups {
         Path node = parent.resolve(nodeTag);
         mkdir.mkdir(node);
         enabled = enable(node, enabled, advice);
-        return new CgroupV2(mkdir, node, enabled, advice);
+        return new CgroupV2(mkdir, node, enabled, advice, onlineCpus);
     }
 
     private static void ensureDir(Mkdir mkdir, Path dir) throws IOException {
@@ -165,7 +169,7 @@ final class CgroupV2 implements Cgroups {
             // Lambda replaces the whole environment on OOM; killing the whole group makes that observable
             // here too, instead of a runtime limping on after losing one child.
             CgroupFiles.writeIfPresent(dir.resolve("memory.oom.group"), "1");
-            if (controllers.contains("cpu")) {
+            if (controllers.contains("cpu") && CgroupFiles.throttlesInit(limits, onlineCpus)) {
                 CgroupFiles.write(dir.resolve("cpu.max"), limits.initCpuQuotaMicros() + " " + limits.cpuPeriodMicros());
             }
             if (controllers.contains("pids")) {

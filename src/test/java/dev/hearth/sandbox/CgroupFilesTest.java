@@ -31,4 +31,33 @@ class CgroupFilesTest {
     void pids_ofAGroupAlreadyGone_areNone() {
         assertThat(CgroupFiles.pids(dir.resolve("gone/cgroup.procs"))).isEmpty();
     }
+
+    @Test
+    void onlineCpus_countsRangesAndSingleCpus() throws IOException {
+        Path online = dir.resolve("online");
+        Files.writeString(online, "0-1\n");
+        assertThat(CgroupFiles.onlineCpus(online)).isEqualTo(2);
+
+        Files.writeString(online, "0-3,6,8-9\n");
+        assertThat(CgroupFiles.onlineCpus(online)).isEqualTo(7);
+
+        Files.writeString(online, "0\n");
+        assertThat(CgroupFiles.onlineCpus(online)).isEqualTo(1);
+    }
+
+    @Test
+    void onlineCpus_whenUnreadable_isSoLargeThatEveryQuotaIsWritten() throws IOException {
+        assertThat(CgroupFiles.onlineCpus(dir.resolve("missing"))).isEqualTo(Integer.MAX_VALUE);
+
+        Path garbled = Files.writeString(dir.resolve("garbled"), "zero-one\n");
+        assertThat(CgroupFiles.onlineCpus(garbled)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void throttlesInit_onlyWhenTheStartUpAllowanceIsLessThanEveryOnlineCpu() {
+        ResourceLimits twoCores = new ResourceLimits(128L << 20, 7236, 200_000, 100_000, 66);
+        assertThat(CgroupFiles.throttlesInit(twoCores, 2)).isFalse();
+        assertThat(CgroupFiles.throttlesInit(twoCores, 4)).isTrue();
+        assertThat(CgroupFiles.throttlesInit(twoCores, Integer.MAX_VALUE)).isTrue();
+    }
 }

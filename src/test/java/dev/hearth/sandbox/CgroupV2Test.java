@@ -40,7 +40,7 @@ class CgroupV2Test {
         Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
         Files.writeString(root.resolve("cgroup.subtree_control"), "");
 
-        CgroupV2 cgroups = CgroupV2.open(root, "/user.slice/session-1.scope", "node-1-ab", this::kernel);
+        CgroupV2 cgroups = CgroupV2.open(root, "/user.slice/session-1.scope", "node-1-ab", this::kernel, 64);
 
         assertThat(cgroups.version()).isEqualTo("v2");
         assertThat(cgroups.advice()).isEmpty();
@@ -54,7 +54,7 @@ class CgroupV2Test {
     void create_writesTheLimits_andTheGroupReportsPeakAndOom() throws IOException {
         Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
         Files.writeString(root.resolve("cgroup.subtree_control"), "");
-        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel);
+        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel, 64);
 
         Cgroup cgroup = cgroups.create("env-1", LIMITS).orElseThrow();
 
@@ -78,11 +78,25 @@ class CgroupV2Test {
     }
 
     @Test
+    void create_whenTheStartUpAllowanceIsEveryCpu_leavesTheKernelsUnlimitedQuota_andSettlesLater() throws IOException {
+        Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
+        Files.writeString(root.resolve("cgroup.subtree_control"), "");
+        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel, 2);
+
+        Cgroup cgroup = cgroups.create("env-1", LIMITS).orElseThrow();
+
+        Path cpuMax = root.resolve("hearth/node-1-ab/env-1/cpu.max");
+        assertThat(cpuMax).hasContent("");
+        cgroup.settleCpu(LIMITS);
+        assertThat(cpuMax).hasContent("7236 100000");
+    }
+
+    @Test
     void create_withoutCpuAndPids_limitsMemoryOnly_andSaysSo() throws IOException {
         Files.writeString(root.resolve("cgroup.controllers"), "memory\n");
         Files.writeString(root.resolve("cgroup.subtree_control"), "");
 
-        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel);
+        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel, 64);
         cgroups.create("env-1", LIMITS);
 
         assertThat(cgroups.advice()).hasSize(2).allSatisfy(a -> assertThat(a).startsWith("cgroup v2 "));
@@ -98,7 +112,7 @@ class CgroupV2Test {
         Files.createDirectories(root.resolve("system.slice"));
         kernel(root.resolve("system.slice/hearth.service"));
 
-        CgroupV2 cgroups = CgroupV2.open(root, "/system.slice/hearth.service", "node-1-ab", this::kernel);
+        CgroupV2 cgroups = CgroupV2.open(root, "/system.slice/hearth.service", "node-1-ab", this::kernel, 64);
 
         Path own = root.resolve("system.slice/hearth.service");
         assertThat(own.resolve(CgroupV2.NODE_LEAF + "/cgroup.procs")).hasContent(Long.toString(ProcessHandle.current().pid()));
@@ -112,7 +126,7 @@ class CgroupV2Test {
         Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
         Files.createDirectory(root.resolve("cgroup.subtree_control"));
 
-        assertThatThrownBy(() -> CgroupV2.open(root, "/", "node-1-ab", this::kernel)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> CgroupV2.open(root, "/", "node-1-ab", this::kernel, 64)).isInstanceOf(IOException.class);
         Cgroups viaFactory = Cgroups.open(new CgroupMounts(Optional.of(root), Map.of(), "/"), "node-1-ab");
         assertThat(viaFactory.version()).isEqualTo("none");
         assertThat(viaFactory.advice()).singleElement().asString().startsWith("cgroups unavailable");
