@@ -11,16 +11,19 @@ import java.util.Optional;
  * look for the function's {@code bootstrap}.
  *
  * <p>Thread-safe; {@link #launch} touches the file system only for {@code provided*}, and once per JDK for
- * the Java AOT cache ({@link JavaClassDataCache}), whose training the first Java launch starts.
+ * the Java AOT cache ({@link JavaClassDataCache}), whose training the first Java launch starts, as the first
+ * Node.js launch starts the Node.js runtime's code cache ({@link NodeCodeCache}).
  */
 final class DefaultManagedRuntimes implements ManagedRuntimes {
 
     private final LaunchPlanner planner;
     private final AutoCloseable javaArchives;
+    private final NodeCodeCache nodeCodeCache;
 
-    DefaultManagedRuntimes(LaunchPlanner planner, AutoCloseable javaArchives) {
+    DefaultManagedRuntimes(LaunchPlanner planner, AutoCloseable javaArchives, NodeCodeCache nodeCodeCache) {
         this.planner = planner;
         this.javaArchives = javaArchives;
+        this.nodeCodeCache = nodeCodeCache;
     }
 
     static DefaultManagedRuntimes create(Path unpackDir) {
@@ -28,7 +31,8 @@ final class DefaultManagedRuntimes implements ManagedRuntimes {
         JavaClassDataCache archives = JavaClassDataCache.create(files);
         HostRuntimes host = HostProbe.probe();
         host.python().ifPresent(python -> PythonBytecode.write(files.python(), python.executable()));
-        return new DefaultManagedRuntimes(new LaunchPlanner(host, files, archives), archives);
+        return new DefaultManagedRuntimes(new LaunchPlanner(host, files, archives), archives,
+                new NodeCodeCache(files.node(), host.node()));
     }
 
     @Override
@@ -36,6 +40,9 @@ final class DefaultManagedRuntimes implements ManagedRuntimes {
                                           Optional<Path> optDir) {
         Optional<String> entrypoint = RuntimeId.PROVIDED.contains(runtime)
                 ? providedEntrypoint(taskDir, optDir) : Optional.empty();
+        if (runtime.startsWith("nodejs")) {
+            nodeCodeCache.request(); // the first Node.js launch makes the runtime's code cache, in the background
+        }
         return switch (planner.plan(runtime, handler, memoryMb, entrypoint)) {
             case LaunchPlanner.Plan.Ready ready -> Optional.of(ready.launch());
             case LaunchPlanner.Plan.Unavailable ignored -> Optional.empty();
@@ -59,7 +66,10 @@ final class DefaultManagedRuntimes implements ManagedRuntimes {
     @Override
     public void close() {
         try {
+            nodeCodeCache.close();
             javaArchives.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the Java AOT cache training", e);
         }
