@@ -26,6 +26,13 @@ final class InvocationLog {
     /** Set instead of {@link #initDuration} in an environment restored from a SnapStart snapshot. */
     private OptionalDouble restoreDuration = OptionalDouble.empty();
     private boolean initDurationReported;
+    /**
+     * INIT_START while the runtime initialises, with its time: written before any other line, at the
+     * latest when init is over ({@link #initDuration}), so that the log store's writer (and a new stream's
+     * file) does not work in the window in which the interpreter starts on the same cores.
+     */
+    private String heldInitStart;
+    private long heldInitStartMillis;
 
     InvocationLog(LogStream stream, Clock clock, EnvironmentSpec spec) {
         this.stream = stream;
@@ -38,8 +45,22 @@ final class InvocationLog {
         emit(line, active);
     }
 
+    /**
+     * INIT_START of a runtime being launched: kept, with its time, until the next line or the end of init,
+     * whichever comes first; at once when init is already over (stopped before the launch got here).
+     */
+    void initStart(String line) {
+        if (initDuration.isPresent()) {
+            line(line);
+            return;
+        }
+        heldInitStart = line;
+        heldInitStartMillis = clock.millis();
+    }
+
     /** The function's own output, as read from its stdout and stderr. */
     void output(List<String> lines) {
+        releaseInitStart();
         long now = clock.millis();
         for (String line : lines) {
             stream.append(now, line);
@@ -52,6 +73,7 @@ final class InvocationLog {
     /** How long init took; REPORT shows it once, on the first invocation (never for provisioned ones). */
     void initDuration(double millis) {
         initDuration = OptionalDouble.of(millis);
+        releaseInitStart();
     }
 
     /** How long the restore took (fork request to first {@code /next}); REPORT shows it once. */
@@ -120,7 +142,16 @@ final class InvocationLog {
         return initDuration;
     }
 
+    private void releaseInitStart() {
+        String held = heldInitStart;
+        if (held != null) {
+            heldInitStart = null;
+            stream.append(heldInitStartMillis, held);
+        }
+    }
+
     private void emit(String line, LogTail into) {
+        releaseInitStart();
         stream.append(clock.millis(), line);
         if (into != null) {
             into.add(line);

@@ -71,7 +71,8 @@ final class LocalEnvironmentFactory implements EnvironmentFactory {
         }
         String id = newId();
         String streamName = LogStreamNames.of(clock.instant(), spec.version(), id);
-        LogStream stream = logs.open(spec.logGroup(), streamName);
+        // Opened in the log store on its first line, after the interpreter's start (DeferredLogStream).
+        LogStream stream = new DeferredLogStream(logs, spec.logGroup(), streamName);
         Context context = vertx.getOrCreateContext();
         RuntimeEnvironment environment = new RuntimeEnvironment(id, spec, streamName, vertx, context, launcher,
                 cells, snapshots, runtimes, stream, clock, settings, spares, versionArns);

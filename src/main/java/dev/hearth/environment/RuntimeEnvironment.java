@@ -306,7 +306,7 @@ final class RuntimeEnvironment implements Environment, RuntimeApiServer.Handler 
                 }
             }
             String initStart = LogLines.initStart(runtime.runtimeVersion(), runtimeVersionArn());
-            context.runOnContext(v -> log.line(initStart));
+            context.runOnContext(v -> log.initStart(initStart));
             long launchedAt = System.nanoTime();
             // A stem cell becomes this sandbox when one matches; Init Duration then counts from here as well.
             Optional<Sandbox> cell = cells.flatMap(c -> c.take(sandboxSpec, spec.runtime()));
