@@ -24,7 +24,8 @@ import java.util.Optional;
  *
  * <p>A new environment of the version is forced by letting the previous one exit ({@code os._exit} in
  * the handler, untimed), then a short settle; a REPORT without {@code Restore Duration} is noted. The plain
- * cold start is forced as row 3 does, by a configuration update of {@code $LATEST}.
+ * cold start is forced as row 3 does, by a configuration update of {@code $LATEST}. Untimed warm invokes of
+ * both come first ({@link #warmUp}), as the warm rows make before a full plan reaches this row.
  */
 final class SnapStartColdStart implements Measurement {
 
@@ -65,6 +66,7 @@ final class SnapStartColdStart implements Measurement {
         ctx.api().awaitActive(FUNCTION, LIMIT);
         call(ctx, "POST", "/2015-03-31/functions/" + FUNCTION + "/versions", json.createObjectNode(), 201);
         awaitVersion(ctx);
+        warmUp(ctx);
         int missing = 0;
         String initDuration = "";
         for (int rep = -1; rep < reps; rep++) {
@@ -94,6 +96,24 @@ final class SnapStartColdStart implements Measurement {
         return List.of(
                 row(NAME + ", vs plain cold start", restored, "same function's $LATEST, cold", plain, reps, note),
                 row(NAME + ", vs sandbox", restored, python.baselineName() + ", in sandbox", sandboxed, reps, note));
+    }
+
+    /**
+     * Untimed warm invokes of the version and of {@code $LATEST}, interleaved, as many as the warm rows make
+     * of each ({@link WarmLatency#WARM_UP_ROUNDS} x the plan's warm-up): the node's invoke path and its HTTP
+     * server, and this harness's HTTP client, run compiled afterwards, as in a node that serves traffic and
+     * as in the full plan, whose warm rows run before this one. Alone, that code is still interpreted and
+     * the row measured about twice what it does after them (seventh round, BENCHMARKS.md).
+     */
+    private static void warmUp(BenchContext ctx) throws IOException, InterruptedException {
+        int count = WarmLatency.WARM_UP_ROUNDS * ctx.plan().warmUpInvokes();
+        RequestLoop.Pair pair = RequestLoop.interleaved(ctx.http(),
+                ctx.api().invokeRequest(FUNCTION + ":1", BenchContext.PAYLOAD, false),
+                ctx.api().invokeRequest(FUNCTION, BenchContext.PAYLOAD, false), count, 100);
+        if (pair.first().failures().count() == count || pair.second().failures().count() == count) {
+            throw new IllegalStateException("every warm-up invoke failed: " + pair.first().failures().first()
+                    + pair.second().failures().first());
+        }
     }
 
     /** Ends the version's environment (untimed), then times one invoke of the version to its response. */
