@@ -432,6 +432,26 @@ class PythonRuntimeProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void refusedResult_withNextBehindIt_isLoggedAtOnce_beforeTheNextEventArrives() throws Exception {
+        // The runtime sleeps through a bare 202 until the event behind it comes (SO_RCVLOWAT): a refusal, which is
+        // longer, must still wake it at once, so that its line precedes the next invocation's.
+        write(task.resolve("app.py"), "def handler(event, context):\n    return event\n");
+        try (RawRuntimeApi raw = new RawRuntimeApi()) {
+            start("app.handler", Map.of("AWS_LAMBDA_RUNTIME_API", raw.address()));
+            assertThat(raw.read(WAIT).line()).isEqualTo(RawRuntimeApi.NEXT);
+            raw.sendEvent("req-1", "{\"n\":1}");
+            assertThat(raw.read(WAIT).body()).isEqualTo("{\"n\": 1}");
+            assertThat(raw.read(WAIT).line()).isEqualTo(RawRuntimeApi.NEXT);
+            raw.answer(400, "Bad Request", "", "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}");
+            await().atMost(WAIT).until(() -> process.stderr().stream().anyMatch(line -> line.startsWith(
+                    "Request to Lambda Runtime '/2018-06-01/runtime/invocation/req-1/response' endpoint failed. Reason: '400'")));
+            // The /next behind the refused result still stands: the next event is served on it.
+            raw.sendEvent("req-2", "{\"n\":2}");
+            assertThat(raw.read(WAIT).line()).isEqualTo("POST /2018-06-01/runtime/invocation/req-2/response HTTP/1.1");
+        }
+    }
+
+    @Test
     void resultOverTheLimit_isNotFollowedByNext_untilItsRefusalIsLogged() throws Exception {
         write(task.resolve("app.py"), "def handler(event, context):\n    return 'x' * (6 * 1024 * 1024 + 1)\n");
         try (RawRuntimeApi raw = new RawRuntimeApi()) {

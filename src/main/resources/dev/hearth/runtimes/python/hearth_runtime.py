@@ -58,6 +58,11 @@ _API_PREFIX = "/2018-06-01/runtime"
 _ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
 _NEXT_AHEAD_MAX_BODY = 6 * 1024 * 1024  # AWS's response limit, which the platform accepts
 _NEXT_AHEAD_MAX_HEAD = 8000  # Vert.x, like most servers, refuses heads over 8 KB
+# The platform's answer to an accepted result, status line to body: what arrives alone after a result
+# posted with /next behind it, when the next event is not there yet (see _await_more_than_accepted).
+_ACCEPTED_BYTES = len(b"HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\ncontent-length: 15\r\n\r\n"
+                      b'{"status":"OK"}')
+_SO_RCVLOWAT = getattr(_socket, "SO_RCVLOWAT", None)
 _ERROR_LOG_LINE_TERMINATE = "\r"
 _ERROR_LOG_INDENT = "\u00a0"  # AWS indents [ERROR] traceback lines with NO-BREAK SPACEs
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
@@ -136,6 +141,8 @@ class RuntimeApiClient:
         self._reader = None
         # Whether /next went out right behind the last result, so that only its answer is left to read.
         self._next_sent = False
+        # GET /next's bytes, made once: the same every invocation.
+        self._next_request = None
 
     def adopt(self, sock):
         """Uses a connection opened ahead of the first request."""
@@ -290,13 +297,16 @@ class RuntimeApiClient:
         data = request_bytes(self._host_header, "POST", path, body, headers)
         if len(data) - len(body) > _NEXT_AHEAD_MAX_HEAD:
             return None
-        following = request_bytes(self._host_header, "GET", _API_PREFIX + "/invocation/next")
+        following = self._next_request
+        if following is None:
+            following = self._next_request = request_bytes(self._host_header, "GET", _API_PREFIX + "/invocation/next")
         try:
             if len(data) <= 65536:
                 self._sock.sendall(data + following)
             else:
                 self._sock.sendall(data)
                 self._sock.sendall(following)
+            self._await_more_than_accepted()
             answer = self._read_response()
         except OSError:
             # The kept-alive connection broke: the result goes again on a fresh one, without /next behind it.
@@ -305,6 +315,27 @@ class RuntimeApiClient:
         # An answer that closed the connection took the /next with it: it is asked again, plainly.
         self._next_sent = self._sock is not None
         return answer
+
+    def _await_more_than_accepted(self):
+        """Waits, with the answers to a result and to the /next behind it still unread, until more than a bare
+        202 has arrived. The platform answers an accepted result at once and the /next only when the next
+        event comes; woken by the 202 alone, the runtime would read it and sleep again, one wake-up per
+        invocation for nothing. With SO_RCVLOWAT just above the 202's size the kernel wakes this wait only
+        for more: the event behind it, a longer answer (a refusal is longer, so its line is still written at
+        once) or a closed connection. Both answers together are always longer than that, so it cannot wait
+        for bytes that will not come. The wait peeks (MSG_PEEK): the kernel measures the mark against the
+        bytes not yet taken, so a read that had taken part of an answer before sleeping could sleep through
+        the rest. Nothing is taken here (the reader's buffer is empty: everything sent before the result has
+        been read), and the mark is back at 1 before the reader reads."""
+        sock = self._sock
+        try:
+            sock.setsockopt(_socket.SOL_SOCKET, _SO_RCVLOWAT, _ACCEPTED_BYTES + 1)
+        except (OSError, TypeError):
+            return  # no such option here: the 202 wakes the runtime, as it would anyway
+        try:
+            sock.recv(_ACCEPTED_BYTES + 1, _socket.MSG_PEEK)
+        finally:
+            sock.setsockopt(_socket.SOL_SOCKET, _SO_RCVLOWAT, 1)
 
     def _post(self, path, body, headers, next_ahead=False):
         answer = self._post_with_next(path, body, headers) if next_ahead else None
@@ -323,12 +354,14 @@ class RuntimeApiClient:
 
 def request_bytes(host, method, path, body=None, headers=None):
     """An HTTP/1.1 request to the Runtime API, ready to write."""
-    lines = ["%s %s HTTP/1.1" % (method, path), "Host: " + host, "User-Agent: " + _USER_AGENT]
+    head = "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n" % (method, path, host, _USER_AGENT)
     if headers:
-        lines.extend("%s: %s" % (name, value) for name, value in headers.items())
+        for name, value in headers.items():
+            head += "%s: %s\r\n" % (name, value)
     if body is not None:
-        lines.append("Content-Length: %d" % len(body))
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + (body or b"")
+        head += "Content-Length: %d\r\n" % len(body)
+    head = (head + "\r\n").encode("utf-8")
+    return head + body if body else head
 
 
 def _is_decimal(o):
@@ -597,6 +630,11 @@ class _Unbuffered(object):
         written = self.stream.write(msg)
         self.stream.flush()
         return written
+
+    def flush(self):
+        # Defined, not left to __getattr__: that is reached only after the ordinary lookup has failed
+        # (an AttributeError made and dropped), and _flush_output calls this twice per invocation.
+        return self.stream.flush()
 
     def writelines(self, msgs):
         self.stream.writelines(msgs)
@@ -872,8 +910,19 @@ def set_default_sys_path():
 def update_xray_env_variable(trace_id):
     if trace_id:
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
-    else:
-        os.environ.pop("_X_AMZN_TRACE_ID", None)
+    elif _environ_has("_X_AMZN_TRACE_ID"):
+        del os.environ["_X_AMZN_TRACE_ID"]
+
+
+def _environ_has(name):
+    """name in os.environ, looked up in its own store where it has one (CPython's os._Environ): the mapping's
+    generic test raises and catches a KeyError for every name it lacks."""
+    environ = os.environ
+    data = getattr(environ, "_data", None)
+    encode = getattr(environ, "encodekey", None)
+    if isinstance(data, dict) and encode is not None:
+        return encode(name) in data
+    return name in environ
 
 
 def _configure():
