@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * every cold start (about 2 ms of a no-op's CPU); inside the sandbox {@code /var/runtime} is read-only, so
  * no runtime could keep a cache there itself, and one made by a function's process would not be ours to trust.
  *
- * <p>The cache is made by one training run on the host: the entry with {@code HEARTH_NODE_CODE_CACHE=1} and
+ * <p>The cache is made by one training run on the host: the entry with {@code --hearth-code-cache-training} and
  * AWS's flags against a {@link TrainingRuntimeApi}, answering one event with a no-op handler; once it has
  * answered it is stopped (SIGTERM) and writes the cache of every function compiled so far. The entry itself
  * renames the file into place, so a cache that exists is complete.
@@ -130,7 +130,8 @@ final class NodeCodeCache implements AutoCloseable {
     private void train(TrainingRuntimeApi api, Path executable, Path task)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--expose-gc", "--max-http-header-size=81920",
-                "--max-old-space-size=" + TRAINING_MEMORY_MB * 9 / 10, nodeDir.resolve("index.cjs").toString())
+                "--max-old-space-size=" + TRAINING_MEMORY_MB * 9 / 10, nodeDir.resolve("index.cjs").toString(),
+                "--hearth-code-cache-training")
                 .directory(task.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -139,7 +140,6 @@ final class NodeCodeCache implements AutoCloseable {
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("_HANDLER", "index.handler");
         env.put("LAMBDA_TASK_ROOT", task.toString());
-        env.put("HEARTH_NODE_CODE_CACHE", "1");
         Process run;
         synchronized (this) {
             if (closed) {

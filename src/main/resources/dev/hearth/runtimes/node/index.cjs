@@ -15,8 +15,9 @@
  * The cache is read through the script binding that node:vm wraps (on process.binding's allow list):
  * loading node:vm would cost more than the cache saves. That binding's arguments differ between Node.js
  * lines, and a wrong call aborts node, so it is used only when the cache's name carries this node's exact
- * version, which only the platform's training run (HEARTH_NODE_CODE_CACHE=1, the same binding and node)
- * writes once it has worked. Code compiled through it cannot use import(): the runtime imports through
+ * version, which only the platform's training run writes once it has worked (the same binding and node; the
+ * argument --hearth-code-cache-training, which no function's command line has, marks that run). Code compiled
+ * through it cannot use import(): the runtime imports through
  * `exports.importModule`, made here. The function sees what it saw when this file was the runtime: no
  * main module, no entry of ours in require.cache, and both V8 flags as given.
  */
@@ -27,12 +28,11 @@ const fs = require('node:fs');
 
 const RUNTIME = `${__dirname}/runtime.cjs`;
 const CACHE = `${__dirname}/runtime.${process.version}.cache`;
-const TRAINING = process.env.HEARTH_NODE_CODE_CACHE === '1';
+const TRAINING = process.argv[2] === '--hearth-code-cache-training';
 
 // AWS's entry is /var/runtime/index.mjs, an ES module: no main module, nothing of ours in require.cache.
 delete process.mainModule;
 delete require.cache[__filename];
-delete process.env.HEARTH_NODE_CODE_CACHE;
 
 /** A process binding without spending the deprecation warning that --pending-deprecation gives once (DEP0111). */
 function quietBinding(name) {
