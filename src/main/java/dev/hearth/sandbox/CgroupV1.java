@@ -110,7 +110,8 @@ final class CgroupV1 implements Cgroups {
             if (dirs.containsKey("pids")) {
                 CgroupFiles.write(dirs.get("pids").resolve("pids.max"), Integer.toString(limits.pids()));
             }
-            return Optional.of(new Group(dirs, dirs.values().stream().map(d -> d.resolve("cgroup.procs")).toList()));
+            return Optional.of(new Group(dirs, dirs.values().stream().map(d -> d.resolve("cgroup.procs")).toList(),
+                    new CgroupCounter(memory.resolve("memory.max_usage_in_bytes"))));
         } catch (IOException e) {
             dirs.values().forEach(CgroupFiles::removeDir);
             throw new IOException("cannot create cgroup " + id + ": " + e, e);
@@ -122,12 +123,15 @@ final class CgroupV1 implements Cgroups {
         nodeDirs.values().forEach(CgroupFiles::removeDir);
     }
 
-    /** One sandbox's directories, by controller (memory is always there), and their {@code cgroup.procs}. */
-    private record Group(Map<String, Path> dirs, List<Path> procsFiles) implements Cgroup {
+    /**
+     * One sandbox's directories, by controller (memory is always there), their {@code cgroup.procs}, and its
+     * peak memory counter, kept open for the REPORT line of every invocation.
+     */
+    private record Group(Map<String, Path> dirs, List<Path> procsFiles, CgroupCounter peak) implements Cgroup {
 
         @Override
         public OptionalLong peakMemoryBytes() {
-            return CgroupFiles.readLong(dirs.get("memory").resolve("memory.max_usage_in_bytes"));
+            return peak.read();
         }
 
         @Override
@@ -188,6 +192,7 @@ final class CgroupV1 implements Cgroups {
         @Override
         public void remove() {
             killAll();
+            peak.close();
             dirs.values().forEach(CgroupFiles::removeDir);
         }
     }

@@ -175,7 +175,7 @@ final class CgroupV2 implements Cgroups {
             if (controllers.contains("pids")) {
                 CgroupFiles.write(dir.resolve("pids.max"), Integer.toString(limits.pids()));
             }
-            return Optional.of(new Group(dir, controllers.contains("cpu")));
+            return Optional.of(new Group(dir, controllers.contains("cpu"), new CgroupCounter(dir.resolve("memory.peak"))));
         } catch (IOException e) {
             CgroupFiles.removeDir(dir);
             throw new IOException("cannot set limits on cgroup " + dir + ": " + e, e);
@@ -187,7 +187,8 @@ final class CgroupV2 implements Cgroups {
         CgroupFiles.removeDir(nodeDir);
     }
 
-    private record Group(Path dir, boolean cpu) implements Cgroup {
+    /** One sandbox's cgroup, and its peak memory counter, kept open for the REPORT line of every invocation. */
+    private record Group(Path dir, boolean cpu, CgroupCounter peak) implements Cgroup {
 
         @Override
         public List<Path> procsFiles() {
@@ -197,7 +198,7 @@ final class CgroupV2 implements Cgroups {
         @Override
         public OptionalLong peakMemoryBytes() {
             // memory.peak arrived in Linux 5.19; older kernels have no peak for a v2 cgroup.
-            return CgroupFiles.readLong(dir.resolve("memory.peak"));
+            return peak.read();
         }
 
         @Override
@@ -243,6 +244,7 @@ final class CgroupV2 implements Cgroups {
         @Override
         public void remove() {
             killAll();
+            peak.close();
             CgroupFiles.removeDir(dir);
         }
     }
