@@ -18,8 +18,8 @@
  * version, which only the platform's training run writes once it has worked (the same binding and node; the
  * argument --hearth-code-cache-training, which no function's command line has, marks that run). Code compiled
  * through it cannot use import(): the runtime imports through
- * `exports.importModule`, made here. The function sees what it saw when this file was the runtime: no
- * main module, no entry of ours in require.cache, and both V8 flags as given.
+ * `exports.importModule`, made here (and takes `exports.quietBinding` from here too). The function sees what it
+ * saw when this file was the runtime: no main module, no entry of ours in require.cache, and both V8 flags as given.
  */
 
 'use strict';
@@ -34,7 +34,10 @@ const TRAINING = process.argv[2] === '--hearth-code-cache-training';
 delete process.mainModule;
 delete require.cache[__filename];
 
-/** A process binding without spending the deprecation warning that --pending-deprecation gives once (DEP0111). */
+/**
+ * A process binding without spending the deprecation warning that --pending-deprecation gives once (DEP0111):
+ * the warning stays the function's. Handed to the runtime too.
+ */
 function quietBinding(name) {
   const silenced = !process.noDeprecation;
   if (silenced) {
@@ -74,7 +77,7 @@ function readCache() {
 
 const runtime = new module.constructor(RUNTIME);
 runtime.filename = RUNTIME;
-runtime.exports = { importModule: (specifier) => import(specifier) };
+runtime.exports = { importModule: (specifier) => import(specifier), quietBinding };
 const source = fs.readFileSync(RUNTIME, 'utf8');
 const cachedData = TRAINING ? undefined : readCache();
 if (cachedData === undefined && !TRAINING) {

@@ -10,13 +10,14 @@
  * Started as `node /var/runtime/index.cjs` with AWS_LAMBDA_RUNTIME_API and _HANDLER set (or as a stem
  * cell, see becomeFunction); the working directory is the task root. LAMBDA_TASK_ROOT (default /var/task) is honoured so that the same file
  * runs outside a sandbox. index.cjs, the entry, runs this file as a CommonJS module, from V8's code cache when the
- * platform has made one, and hands it `exports.importModule`: code compiled from a code cache cannot use import()
- * itself.
+ * platform has made one, and hands it `exports.importModule` (code compiled from a code cache cannot use import()
+ * itself) and `exports.quietBinding`.
  */
 
 'use strict';
 
-const { importModule } = exports;
+// quietBinding: process bindings without spending the deprecation warning the function could see (the entry's).
+const { importModule, quietBinding } = exports;
 
 /**
  * The runtime starts node with AWS's V8 flags (--expose-gc, --max-old-space-size). V8 keys code caches
@@ -274,24 +275,6 @@ function patchConsole() {
 
 // ------------------------------------------------------------------------------------------------
 // Runtime API client
-
-/**
- * Process bindings obtained without spending a deprecation warning the function could see: with
- * --pending-deprecation, process.binding() itself warns once (DEP0111); the warning stays the function's.
- */
-function quietBinding(name) {
-  const silenced = !process.noDeprecation;
-  if (silenced) {
-    process.noDeprecation = true;
-  }
-  try {
-    return process.binding(name);
-  } finally {
-    if (silenced) {
-      delete process.noDeprecation;
-    }
-  }
-}
 
 /**
  * Node's TCP handle and stream bindings, as net.Socket drives them, or undefined where they do not look
