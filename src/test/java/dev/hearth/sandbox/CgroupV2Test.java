@@ -33,6 +33,13 @@ class CgroupV2Test {
         }
     }
 
+    /** A node's subtree under a root cgroup that offers {@code controllers}, on a machine of {@code cpus}. */
+    private CgroupV2 openAsRoot(String controllers, long cpus) throws IOException {
+        Files.writeString(root.resolve("cgroup.controllers"), controllers + "\n");
+        Files.writeString(root.resolve("cgroup.subtree_control"), "");
+        return CgroupV2.open(root, "/", "node-1-ab", this::kernel, cpus);
+    }
+
     private static final ResourceLimits LIMITS = new ResourceLimits(128L << 20, 7236, 200_000, 100_000, 66);
 
     @Test
@@ -52,9 +59,7 @@ class CgroupV2Test {
 
     @Test
     void create_writesTheLimits_andTheGroupReportsPeakAndOom() throws IOException {
-        Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
-        Files.writeString(root.resolve("cgroup.subtree_control"), "");
-        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel, 64);
+        CgroupV2 cgroups = openAsRoot("cpu memory pids", 64);
 
         Cgroup cgroup = cgroups.create("env-1", LIMITS).orElseThrow();
 
@@ -79,9 +84,7 @@ class CgroupV2Test {
 
     @Test
     void create_whenTheStartUpAllowanceIsEveryCpu_leavesTheKernelsUnlimitedQuota_andSettlesLater() throws IOException {
-        Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
-        Files.writeString(root.resolve("cgroup.subtree_control"), "");
-        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel, 2);
+        CgroupV2 cgroups = openAsRoot("cpu memory pids", 2);
 
         Cgroup cgroup = cgroups.create("env-1", LIMITS).orElseThrow();
 
@@ -93,10 +96,7 @@ class CgroupV2Test {
 
     @Test
     void create_withoutCpuAndPids_limitsMemoryOnly_andSaysSo() throws IOException {
-        Files.writeString(root.resolve("cgroup.controllers"), "memory\n");
-        Files.writeString(root.resolve("cgroup.subtree_control"), "");
-
-        CgroupV2 cgroups = CgroupV2.open(root, "/", "node-1-ab", this::kernel, 64);
+        CgroupV2 cgroups = openAsRoot("memory", 64);
         cgroups.create("env-1", LIMITS);
 
         assertThat(cgroups.advice()).hasSize(2).allSatisfy(a -> assertThat(a).startsWith("cgroup v2 "));
