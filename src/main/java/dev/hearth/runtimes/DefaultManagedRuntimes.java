@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe; {@link #launch} touches the file system only for {@code provided*}, and once per JDK for
  * the Java AOT cache ({@link JavaClassDataCache}), whose training the first Java launch starts, as the first
- * Node.js launch starts the Node.js runtime's code cache ({@link NodeCodeCache}).
+ * Node.js launch of each memory size starts the Node.js runtime's code cache for it ({@link NodeCodeCache}).
  */
 final class DefaultManagedRuntimes implements ManagedRuntimes {
 
@@ -41,7 +41,8 @@ final class DefaultManagedRuntimes implements ManagedRuntimes {
         Optional<String> entrypoint = RuntimeId.PROVIDED.contains(runtime)
                 ? providedEntrypoint(taskDir, optDir) : Optional.empty();
         if (runtime.startsWith("nodejs")) {
-            nodeCodeCache.request(); // the first Node.js launch makes the runtime's code cache, in the background
+            // The first Node.js launch with this heap limit makes the runtime's code cache for it, in the background.
+            nodeCodeCache.request(LaunchPlanner.nodeHeapMb(memoryMb));
         }
         return switch (planner.plan(runtime, handler, memoryMb, entrypoint)) {
             case LaunchPlanner.Plan.Ready ready -> Optional.of(ready.launch());

@@ -125,11 +125,16 @@ final class LaunchPlanner {
         // As AWS's node bootstrap: the heap is capped below the function's memory so that V8 collects
         // (and fails with a JavaScript heap error) before the sandbox's memory limit kills the process.
         List<String> command = List.of(node.executable().toString(), "--expose-gc", "--max-http-header-size=81920",
-                "--max-old-space-size=" + Math.max(16, memoryMb * 9 / 10), RUNTIME_DIR + "/index.cjs");
+                "--max-old-space-size=" + nodeHeapMb(memoryMb), RUNTIME_DIR + "/index.cjs");
         String nodePath = String.join(":", "/opt/nodejs/node" + id.version() + "/node_modules",
                 "/opt/nodejs/node_modules", RUNTIME_DIR + "/node_modules", RUNTIME_DIR, "/var/task");
         return new RuntimeLaunch(command, files.node(), Map.of("NODE_PATH", nodePath), node.extraReadOnly(),
                 "nodejs:" + node.version());
+    }
+
+    /** The V8 heap limit ({@code --max-old-space-size}) of a Node.js function with {@code memoryMb}. */
+    static int nodeHeapMb(int memoryMb) {
+        return Math.max(16, memoryMb * 9 / 10);
     }
 
     private RuntimeLaunch java(Jdk jdk, String handler, int memoryMb) {

@@ -11,85 +11,113 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
  * Writes V8's code cache of the Node.js runtime ({@code node/runtime.cjs}) next to it, with the node functions
- * will run on, once per unpacked runtime directory: {@code runtime.v<version>.cache}, which the entry
- * ({@code index.cjs}) reads. Without it V8 compiles each of the runtime's functions the first time it runs, on
- * every cold start (about 2 ms of a no-op's CPU); inside the sandbox {@code /var/runtime} is read-only, so
- * no runtime could keep a cache there itself, and one made by a function's process would not be ours to trust.
+ * will run on, once per unpacked runtime directory and V8 heap limit: {@code runtime.v<version>.heap-<N>.cache},
+ * which the entry ({@code index.cjs}) reads. Without it V8 compiles each of the runtime's functions the first
+ * time it runs, on every cold start (about 2 ms of a no-op's CPU); inside the sandbox {@code /var/runtime} is
+ * read-only, so no runtime could keep a cache there itself, and one made by a function's process would not be
+ * ours to trust.
  *
- * <p>The cache is made by one training run on the host: the entry with {@code --hearth-code-cache-training} and
- * AWS's flags against a {@link TrainingRuntimeApi}, answering one event with a no-op handler; once it has
- * answered it is stopped (SIGTERM) and writes the cache of every function compiled so far. The entry itself
+ * <p>V8 takes a cache only under the V8 flags it was made with, and AWS's command line has
+ * {@code --max-old-space-size=N} with N from the memory size ({@link LaunchPlanner#nodeHeapMb}): one cache per N,
+ * each made under exactly a function's flags, so that the entry need not set any flag to read it.
+ *
+ * <p>Each cache is made by one training run on the host: the entry with {@code --hearth-code-cache-training} and
+ * AWS's flags for that N against a {@link TrainingRuntimeApi}, answering one event with a no-op handler; once it
+ * has answered it is stopped (SIGTERM) and writes the cache of every function compiled so far. The entry itself
  * renames the file into place, so a cache that exists is complete.
  *
- * <p>Best effort: until it is there, or when it cannot be made, runtimes compile as before. The run (node once,
- * 30-50 ms of CPU) starts in the background at the first Node.js launch, so that nodes which never run a Node.js
- * function do not pay it. Thread-safe; {@link #close} stops a run still going.
+ * <p>Best effort: until it is there, or when it cannot be made, runtimes compile as before. A run (node once,
+ * 30-50 ms of CPU) starts in the background at the first Node.js launch with a heap limit, so that nodes which
+ * never run a Node.js function do not pay it; runs go one at a time (each makes the shared directory writable
+ * while it runs). Thread-safe; {@link #close} stops runs still going.
  */
 final class NodeCodeCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeCodeCache.class);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
-    private static final int TRAINING_MEMORY_MB = 128;
 
     private final Path nodeDir;
     private final Optional<Interpreter> node;
-    private final AtomicBoolean requested = new AtomicBoolean();
-    private Thread training;
-    private Process process;
-    private boolean closed;
+    private final Set<Integer> requested = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock oneAtATime = new ReentrantLock();
+    private final List<Thread> trainings = new ArrayList<>(); // guarded by this
+    private Process process; // guarded by this
+    private boolean closed; // guarded by this
 
     NodeCodeCache(Path nodeDir, Optional<Interpreter> node) {
         this.nodeDir = nodeDir;
         this.node = node;
     }
 
-    /** Starts the training run in the background, once, unless there is no node. Does not block. */
-    void request() {
-        if (node.isEmpty() || !requested.compareAndSet(false, true)) {
+    /**
+     * Starts the training run for functions whose node has {@code --max-old-space-size=heapMb} in the
+     * background, once per {@code heapMb}, unless there is no node. Does not block.
+     */
+    void request(int heapMb) {
+        if (node.isEmpty() || !requested.add(heapMb)) {
             return;
         }
         synchronized (this) {
             if (!closed) {
-                training = Thread.ofVirtual().name("node-code-cache").start(this::write);
+                trainings.add(Thread.ofVirtual().name("node-code-cache-" + heapMb).start(() -> trainOnce(heapMb)));
             }
         }
     }
 
-    /** Stops a training run still going and waits for it (its cache, if any, is complete or absent). */
+    /** Stops training runs still going and waits for them (each cache is complete or absent). */
     @Override
     public void close() throws InterruptedException {
-        Thread running;
+        List<Thread> running;
         synchronized (this) {
             closed = true;
             if (process != null) {
                 process.destroyForcibly();
             }
-            running = training;
+            running = List.copyOf(trainings);
         }
-        if (running != null) {
-            running.interrupt();
-            running.join(EXIT_TIMEOUT.toMillis());
+        for (Thread thread : running) {
+            thread.interrupt();
+            thread.join(EXIT_TIMEOUT.toMillis());
         }
     }
 
-    /** The cache's name for a node that reports {@code version} (e.g. {@code 20.20.2}), as the entry looks for it. */
-    static String fileName(String version) {
-        return "runtime.v" + version + ".cache";
+    /**
+     * The cache's name for a node that reports {@code version} (e.g. {@code 20.20.2}) started with
+     * {@code --max-old-space-size=heapMb}, as the entry looks for it.
+     */
+    static String fileName(String version, int heapMb) {
+        return "runtime.v" + version + ".heap-" + heapMb + ".cache";
     }
 
-    /** Writes {@code <nodeDir>/runtime.v<version>.cache} unless it is there already. Blocking. */
-    private void write() {
-        Path cache = nodeDir.resolve(fileName(node.orElseThrow().version()));
+    private void trainOnce(int heapMb) {
+        try {
+            oneAtATime.lockInterruptibly();
+        } catch (InterruptedException e) {
+            return; // closed while waiting for the run before
+        }
+        try {
+            write(heapMb);
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    /** Writes {@code <nodeDir>/runtime.v<version>.heap-<heapMb>.cache} unless it is there already. Blocking. */
+    private void write(int heapMb) {
+        Path cache = nodeDir.resolve(fileName(node.orElseThrow().version(), heapMb));
         if (!Files.isRegularFile(nodeDir.resolve("runtime.cjs")) || Files.exists(cache)) {
             return;
         }
@@ -109,7 +137,7 @@ final class NodeCodeCache implements AutoCloseable {
             Set<PosixFilePermission> writable = EnumSet.copyOf(mode);
             writable.add(PosixFilePermission.OWNER_WRITE);
             Files.setPosixFilePermissions(nodeDir, writable);
-            train(api, node.orElseThrow().executable(), task);
+            train(api, node.orElseThrow().executable(), task, heapMb);
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot write the code cache of {}: {}", nodeDir, e.toString());
         } catch (InterruptedException e) {
@@ -127,10 +155,11 @@ final class NodeCodeCache implements AutoCloseable {
         }
     }
 
-    private void train(TrainingRuntimeApi api, Path executable, Path task)
+    private void train(TrainingRuntimeApi api, Path executable, Path task, int heapMb)
             throws IOException, InterruptedException {
+        // A function's V8 flags (LaunchPlanner), which V8 hashes into the cache.
         ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--expose-gc", "--max-http-header-size=81920",
-                "--max-old-space-size=" + TRAINING_MEMORY_MB * 9 / 10, nodeDir.resolve("index.cjs").toString(),
+                "--max-old-space-size=" + heapMb, nodeDir.resolve("index.cjs").toString(),
                 "--hearth-code-cache-training")
                 .directory(task.toFile())
                 .redirectErrorStream(true)

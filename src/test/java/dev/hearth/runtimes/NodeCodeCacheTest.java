@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The Node.js runtime's code cache: made once by a training run the first Node.js launch starts, read by the entry, optional. */
+/**
+ * The Node.js runtime's code cache: made once per V8 heap limit by a training run the first Node.js launch of that
+ * memory size starts, read by the entry, optional.
+ */
 @Timeout(120)
 class NodeCodeCacheTest extends ProcessTestSupport {
 
@@ -40,23 +43,20 @@ class NodeCodeCacheTest extends ProcessTestSupport {
         assumeTrue(Files.isExecutable(NODE), "no node at " + NODE);
         runtimes = ManagedRuntimes.create(unpackDir);
         nodeDir = nodeDir(unpackDir);
-        cache = nodeDir.resolve(NodeCodeCache.fileName(nodeVersion()));
+        cache = nodeDir.resolve(NodeCodeCache.fileName(nodeVersion(), LaunchPlanner.nodeHeapMb(MEMORY_MB)));
         assertThat(cache).doesNotExist();
         runtimes.launch("nodejs20.x", "index.handler", MEMORY_MB, unpackDir, Optional.empty()).orElseThrow();
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.isRegularFile(cache));
     }
 
     @Test
-    void firstNodeLaunch_writesAReadOnlyCache_thatThisNodeAcceptsWithAwsFlagsAtTheirDefaults() throws Exception {
+    void firstNodeLaunch_writesAReadOnlyCache_thatThisNodeAcceptsWithTheFunctionsAwsFlagsAsGiven() throws Exception {
         assertThat(Files.size(cache)).isGreaterThan(10_000); // the functions a cold start runs, not only the top level
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("r--r--r--");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nodeDir))).doesNotContain("w");
-        // As the entry reads it: compiled with --expose-gc and --max-old-space-size back at their defaults.
+        // As the entry reads it: under the function's --expose-gc and --max-old-space-size, untouched.
         String check = """
                 const fs = require('fs');
-                const { setFlagsFromString } = process.binding('v8');
-                setFlagsFromString('--no-expose-gc');
-                setFlagsFromString('--max-old-space-size=0');
                 const source = fs.readFileSync(process.argv[1] + '/runtime.cjs', 'utf8');
                 const { ContextifyScript } = process.binding('contextify');
                 const script = new ContextifyScript(
@@ -66,6 +66,19 @@ class NodeCodeCacheTest extends ProcessTestSupport {
                 """;
         assertThat(run(NODE.toString(), "--no-deprecation", "--expose-gc", "--max-old-space-size=230", "-e", check,
                 nodeDir.toString(), cache.toString())).isEqualTo("accepted");
+        // V8 keys it by its flags: a node with another heap limit would reject it (and has its own).
+        assertThat(run(NODE.toString(), "--no-deprecation", "--expose-gc", "--max-old-space-size=460", "-e", check,
+                nodeDir.toString(), cache.toString())).isEqualTo("rejected");
+    }
+
+    @Test
+    void nodeLaunchOfAnotherMemorySize_writesACacheForItsHeapLimit() throws Exception {
+        Path other = nodeDir.resolve(NodeCodeCache.fileName(nodeVersion(), LaunchPlanner.nodeHeapMb(512)));
+
+        runtimes.launch("nodejs20.x", "index.handler", 512, unpackDir, Optional.empty()).orElseThrow();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.isRegularFile(other));
+        assertThat(Files.mismatch(other, cache)).isNotNegative(); // made under other flags: other bytes
     }
 
     @Test
@@ -120,7 +133,8 @@ class NodeCodeCacheTest extends ProcessTestSupport {
     void withoutACache_theEntryCompilesTheRuntime_andItAnswersAsWell(@TempDir Path otherUnpack) throws Exception {
         BootstrapFiles files = BootstrapFiles.unpack(otherUnpack, NodeCodeCacheTest.class.getClassLoader());
         HostRuntimes host = HostProbe.probe();
-        assertThat(files.node().resolve(NodeCodeCache.fileName(nodeVersion()))).doesNotExist();
+        assertThat(files.node().resolve(NodeCodeCache.fileName(nodeVersion(), LaunchPlanner.nodeHeapMb(MEMORY_MB))))
+                .doesNotExist();
         write(task.resolve("index.js"), "exports.handler = async (event) => ({ plain: event.k });\n");
         try (JavaClassDataCache archives = JavaClassDataCache.create(files)) {
             ManagedRuntimes uncached = new DefaultManagedRuntimes(new LaunchPlanner(host, files, archives), archives,

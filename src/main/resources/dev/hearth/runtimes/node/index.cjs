@@ -1,25 +1,26 @@
 /**
  * Hearth's entry for the nodejsNN.x managed runtimes: runs the runtime (runtime.cjs) as a CommonJS module,
- * from V8's code cache when the platform has made one for this node (runtime.<process.version>.cache, written
- * next to it by NodeCodeCache), else compiled as any module.
+ * from V8's code cache when the platform has made one for this node and heap size
+ * (runtime.<process.version>.heap-<N>.cache, written next to it by NodeCodeCache), else compiled as any module.
  *
  * Why: most of what the runtime itself costs a cold start is V8 compiling its functions the first time each
  * runs (every function on the way to the first response, lazily, one by one). A code cache made after one
  * training invoke holds the bytecode of exactly those functions. V8 keys a code cache by a hash of every V8
  * flag off its default, and AWS's --expose-gc and --max-old-space-size=N (N per memory size) are such flags,
- * so the cache is made and read with both at their defaults (they have done their work once node runs: the
- * heap limit is fixed when the isolate is made, gc() is on the context) and set back, exactly as given,
- * before the runtime runs. Unless NODE_OPTIONS names them too (values unknown here): then V8 rejects the cache
- * and compiles the source, as it does for a cache of another node.
+ * so the platform makes one cache per N, each in a training run started with the very flags a function of that
+ * memory size has, and V8 takes it as it is: no flag is touched (setting them to their defaults and back cost
+ * V8's flag setter, the v8 binding, about 0.4 ms of every start). Should NODE_OPTIONS add V8 flags, V8 rejects
+ * the cache and compiles the source, as it does for a cache of another node.
  *
  * The cache is read through the script binding that node:vm wraps (on process.binding's allow list):
  * loading node:vm would cost more than the cache saves. That binding's arguments differ between Node.js
  * lines, and a wrong call aborts node, so it is used only when the cache's name carries this node's exact
  * version, which only the platform's training run writes once it has worked (the same binding and node; the
- * argument --hearth-code-cache-training, which no function's command line has, marks that run). Code compiled
- * through it cannot use import(): the runtime imports through
- * `exports.importModule`, made here (and takes `exports.quietBinding` from here too). The function sees what it
- * saw when this file was the runtime: no main module, no entry of ours in require.cache, and both V8 flags as given.
+ * argument --hearth-code-cache-training, which no function's command line has, marks that run). The same holds
+ * for the fs binding the cache's bytes are read with (readWhole). Code compiled through the script binding
+ * cannot use import(): the runtime imports through `exports.importModule`, made here (and takes
+ * `exports.quietBinding` from here too). The function sees what it saw when this file was the runtime: no main
+ * module, no entry of ours in require.cache, and both V8 flags as given.
  */
 
 'use strict';
@@ -27,7 +28,8 @@
 const fs = require('node:fs');
 
 const RUNTIME = `${__dirname}/runtime.cjs`;
-const CACHE = `${__dirname}/runtime.${process.version}.cache`;
+const HEAP = process.execArgv.map((arg) => /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(arg)?.[1]).findLast(Boolean);
+const CACHE = `${__dirname}/runtime.${process.version}.heap-${HEAP ?? 'default'}.cache`;
 const TRAINING = process.argv[2] === '--hearth-code-cache-training';
 
 // AWS's entry is /var/runtime/index.mjs, an ES module: no main module, nothing of ours in require.cache.
@@ -52,24 +54,38 @@ function quietBinding(name) {
   }
 }
 
-/** Runs {@code action} with AWS's V8 flags at their defaults, then sets them back as given. */
-function withDefaultV8Flags(action) {
-  const given = process.execArgv.filter((arg) => /^--(expose[-_]gc|max[-_]old[-_]space[-_]size=\d+)$/.test(arg));
-  if (given.length === 0 || /expose.gc|old.space/.test(process.env.NODE_OPTIONS ?? '')) {
-    return action();
-  }
-  const { setFlagsFromString } = quietBinding('v8');
-  given.forEach((arg) => setFlagsFromString(/^--expose/.test(arg) ? '--no-expose-gc' : '--max-old-space-size=0'));
+/**
+ * A whole file's bytes through Node's fs binding (on process.binding's allow list): its first use costs a third
+ * of what fs.readFileSync's first Buffer-returning read costs (0.15 against 0.5 ms in a sandboxed start,
+ * measured: the public path's functions are compiled on first use), and V8 takes any typed array as a cache.
+ * Its arguments differ between Node.js lines, and a wrong call aborts node: a function's start calls it only
+ * for a cache that exists, which only a training run on this very node writes, after reading its own source
+ * this way.
+ */
+function readWhole(file) {
+  const binding = quietBinding('fs');
+  const fd = binding.open(file, fs.constants.O_RDONLY, 0o666);
   try {
-    return action();
+    let bytes = new Uint8Array(64 * 1024);
+    let length = 0;
+    for (let read; (read = binding.read(fd, bytes, length, bytes.length - length, -1)) > 0;) {
+      length += read;
+      if (length === bytes.length) {
+        const grown = new Uint8Array(bytes.length * 2);
+        grown.set(bytes);
+        bytes = grown;
+      }
+    }
+    return bytes.subarray(0, length);
   } finally {
-    given.forEach((arg) => setFlagsFromString(arg));
+    binding.close(fd);
   }
 }
 
 function readCache() {
   try {
-    return fs.readFileSync(CACHE);
+    // fs.existsSync is the handler's resolution's first call anyway (tryRequireFile): paid here instead.
+    return fs.existsSync(CACHE) ? readWhole(CACHE) : undefined;
   } catch (_) {
     return undefined;
   }
@@ -84,15 +100,18 @@ if (cachedData === undefined && !TRAINING) {
   runtime._compile(source, RUNTIME);
 } else {
   const { ContextifyScript } = quietBinding('contextify');
-  const script = withDefaultV8Flags(() => new ContextifyScript(
-    `(function (exports, require, module, __filename, __dirname) { ${source}\n})`,
-    RUNTIME, 0, 0, cachedData, false, undefined, Symbol(RUNTIME)));
+  const script = new ContextifyScript(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`,
+    RUNTIME, 0, 0, cachedData, false, undefined, Symbol(RUNTIME));
   if (TRAINING) {
     // The platform ends the run (SIGTERM) once the training invoke is answered: by then every function on a
     // cold start's way to its response has been compiled, and the cache holds them.
     process.on('SIGTERM', () => {
+      // Functions read the cache with readWhole: this node's fs binding must take its calls (or end this run).
+      if (readWhole(RUNTIME).length !== Buffer.byteLength(source)) {
+        process.exit(1);
+      }
       const written = `${CACHE}.${process.pid}`;
-      fs.writeFileSync(written, withDefaultV8Flags(() => script.createCachedData()));
+      fs.writeFileSync(written, script.createCachedData());
       fs.renameSync(written, CACHE);
       process.exit(0);
     });

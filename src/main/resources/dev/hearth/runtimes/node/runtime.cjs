@@ -28,8 +28,8 @@ const { importModule, quietBinding } = exports;
  * made, gc() is on the context), so they are set back to their defaults just before the bootstrap loads
  * such a module itself (relax()) and restored, exactly as given, before the function's code is loaded
  * (restore()). A CommonJS handler's start loads none (the Runtime API client drives Node's TCP handle),
- * so here the flags are not touched (the entry, index.cjs, sets them to their defaults and back around
- * reading this file's code cache). Nothing changes when NODE_OPTIONS names them too (the values V8 took would
+ * so here the flags are not touched (nor by the entry, index.cjs: this file's code cache is made with the
+ * function's own flags). Nothing changes when NODE_OPTIONS names them too (the values V8 took would
  * be unknown here). Obtaining V8's setter through process.binding spends that binding's one deprecation
  * warning silently: a function calling process.binding('v8') itself is not warned again.
  */
