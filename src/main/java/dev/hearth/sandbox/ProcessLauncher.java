@@ -42,11 +42,14 @@ final class ProcessLauncher implements SandboxLauncher {
     /** Decided in the background: binding the C library costs a few hundred ms that node start-up need not wait for. */
     private final CompletableFuture<Optional<Poller>> poller;
     private final Spawner spawner;
+    /** Settles start-up CPU allowances and makes the spare cgroups: short tasks, off every launch's path. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hearth-sandbox-cpu-settler");
+        Thread t = new Thread(r, "hearth-cgroups");
         t.setDaemon(true);
         return t;
     });
+    /** Cgroups made ahead for plain launches ({@link #launch}); stem cells and fork children make their own. */
+    private final CgroupSpares spares;
     private final Set<ProcessSandbox> live = ConcurrentHashMap.newKeySet();
     private final Optional<Thread> shutdownHook;
     private volatile boolean closed;
@@ -73,6 +76,7 @@ final class ProcessLauncher implements SandboxLauncher {
         this.initBoost = initBoost;
         this.plan = plan;
         this.cgroups = cgroups;
+        this.spares = new CgroupSpares(cgroups, timer);
         this.isolation = isolation;
         this.cores = cores;
         // Nothing in the kernel ties a plain process tree to the node: kill it on the way out, at least on
@@ -98,7 +102,7 @@ final class ProcessLauncher implements SandboxLauncher {
 
     @Override
     public Sandbox launch(SandboxSpec spec) throws IOException {
-        return start(spec, plan.processFor(spec), () -> true);
+        return start(spec, plan.processFor(spec), () -> true, true);
     }
 
     /**
@@ -114,7 +118,7 @@ final class ProcessLauncher implements SandboxLauncher {
         }
         ProcessBuilder builder = plan.processFor(spec).redirectInput(ProcessBuilder.Redirect.PIPE);
         AtomicReference<ProcessStemSandbox> stem = new AtomicReference<>();
-        ProcessSandbox sandbox = start(spec, builder, () -> stem.get() == null || !stem.get().specialised());
+        ProcessSandbox sandbox = start(spec, builder, () -> stem.get() == null || !stem.get().specialised(), false);
         stem.set(new ProcessStemSandbox(sandbox, spec.pidLimit(), cores, plan.ownedTasks(), this::settleLater));
         return Optional.of(stem.get());
     }
@@ -153,13 +157,18 @@ final class ProcessLauncher implements SandboxLauncher {
         }, poller.join()));
     }
 
-    private ProcessSandbox start(SandboxSpec spec, ProcessBuilder builder, BooleanSupplier settleLaunchLimits)
-            throws IOException {
+    /**
+     * @param spare whether the cgroup may be a spare made ahead ({@link CgroupSpares}), with the next one made
+     *              after the spawn: for plain launches, which a cold start waits for; a stem cell is launched
+     *              ahead of any invoke and would only take the spare a cold start needs
+     */
+    private ProcessSandbox start(SandboxSpec spec, ProcessBuilder builder, BooleanSupplier settleLaunchLimits,
+                                 boolean spare) throws IOException {
         if (closed) {
             throw new IllegalStateException("sandbox launcher is closed");
         }
         ResourceLimits limits = ResourceLimits.of(spec, cores, plan.ownedTasks());
-        Optional<Cgroup> cgroup = cgroups.create(spec.id(), limits);
+        Optional<Cgroup> cgroup = spare ? spares.take(spec.id(), limits) : cgroups.create(spec.id(), limits);
         TopProcess process;
         try {
             cgroup.ifPresent(c -> builder.command(Cgroup.joinThenExec(c.procsFiles(), List.copyOf(builder.command()))));
@@ -167,6 +176,9 @@ final class ProcessLauncher implements SandboxLauncher {
         } catch (IOException | RuntimeException e) {
             cgroup.ifPresent(Cgroup::remove);
             throw e;
+        }
+        if (spare && cgroup.isPresent()) {
+            spares.replenish(limits);
         }
         ProcessSandbox sandbox = new ProcessSandbox(spec.id(), process, cgroup, live::remove);
         live.add(sandbox);
@@ -207,10 +219,17 @@ final class ProcessLauncher implements SandboxLauncher {
         // Kill all first, so that closing them one by one waits for nothing but the kernel.
         live.forEach(ProcessSandbox::kill);
         live.forEach(ProcessSandbox::close);
+        // A spare being made must be done (and then removed) before the node's subtree can be.
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        spares.close();
         cgroups.close();
         spawner.close();
         poller.join().ifPresent(Poller::close);
-        timer.shutdownNow();
         shutdownHook.ifPresent(hook -> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
