@@ -59,10 +59,27 @@ record BwrapCommand(Path bwrap, List<String> systemArgs, boolean sizedTmp, Optio
      */
     @Override
     public ProcessBuilder processFor(SandboxSpec spec) {
-        ProcessBuilder builder = new ProcessBuilder(argv(spec)).directory(Path.of("/").toFile());
+        return CommandPlan.withoutInput(outerProcess(argv(spec)));
+    }
+
+    /**
+     * A shell that joins a spare cgroup ahead of any launch and then waits, on its standard input, for
+     * {@link #feed} to become this plan's bubblewrap ({@link WaitingLaunch}); same environment and directory.
+     */
+    ProcessBuilder waitingProcess(List<Path> procsFiles) {
+        return outerProcess(WaitingLaunch.argv(procsFiles, bwrap)).redirectInput(ProcessBuilder.Redirect.PIPE);
+    }
+
+    /** What a {@link #waitingProcess} needs to become {@code spec}'s sandbox; empty when it cannot carry it. */
+    Optional<byte[]> feed(SandboxSpec spec) {
+        return WaitingLaunch.feed(options(spec), command(spec));
+    }
+
+    private static ProcessBuilder outerProcess(List<String> argv) {
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(Path.of("/").toFile());
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/bin:/bin");
-        return CommandPlan.withoutInput(builder);
+        return builder;
     }
 
     /** bubblewrap's monitor outside the namespaces and its pid 1 inside. */
@@ -84,6 +101,15 @@ record BwrapCommand(Path bwrap, List<String> systemArgs, boolean sizedTmp, Optio
     List<String> argv(SandboxSpec spec) {
         List<String> args = new ArrayList<>();
         args.add(bwrap.toString());
+        args.addAll(options(spec));
+        args.add("--");
+        args.addAll(command(spec));
+        return args;
+    }
+
+    /** bubblewrap's options, up to the {@code --} before the command. */
+    private List<String> options(SandboxSpec spec) {
+        List<String> args = new ArrayList<>();
         args.addAll(List.of("--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                 "--unshare-cgroup-try"));
         if (user.isEmpty()) {
@@ -102,7 +128,12 @@ record BwrapCommand(Path bwrap, List<String> systemArgs, boolean sizedTmp, Optio
         optAndExtras(spec, args);
         args.addAll(List.of("--chdir", "/var/task", "--clearenv"));
         new TreeMap<>(spec.environment()).forEach((k, v) -> args.addAll(List.of("--setenv", k, v)));
-        args.add("--");
+        return args;
+    }
+
+    /** The command bubblewrap runs: the switch to the unprivileged user, then the spec's. */
+    private List<String> command(SandboxSpec spec) {
+        List<String> args = new ArrayList<>();
         user.ifPresent(u -> args.addAll(u.args()));
         args.addAll(spec.command());
         return args;

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Cgroups made ahead for plain launches, one per set of limits: making a sandbox's cgroup (on cgroup v1 a
@@ -23,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * process is spawned, {@link #replenish} makes the next one on the given executor, off the launch's path.
  * A launch with limits no spare was made for (another memory size, the first launch) makes its cgroup
  * on demand, as before, and a spare for those limits follows.
+ *
+ * <p>Where the launcher can (bubblewrap), each spare also holds a process started in it ahead
+ * ({@link WaitingLaunch}): joining a cgroup on v1 waits for an RCU grace period, about 10 ms, which the
+ * launch then does not wait for. A launch that cannot feed such a process leaves the spare to the next launch
+ * and makes its own cgroup; a spare whose process has ended is removed when found.
  *
  * <p>Spares are named {@code spare_<n>} (an underscore, which sandbox ids cannot contain, so never a
  * sandbox's name), not after the sandbox that takes them: nothing reads a cgroup by the sandbox's id. At
@@ -41,29 +47,67 @@ final class CgroupSpares implements AutoCloseable {
 
     private final Cgroups cgroups;
     private final Executor maker;
+    private final Function<Cgroup, Optional<TopProcess>> starter;
     private final AtomicLong names = new AtomicLong();
     /** Guards the fields below; no cgroupfs work is done under it. Access order: eldest = least recently taken. */
     private final Object lock = new Object();
-    private final LinkedHashMap<ResourceLimits, Cgroup> ready = new LinkedHashMap<>(8, 0.75f, true);
+    private final LinkedHashMap<ResourceLimits, Spare> ready = new LinkedHashMap<>(8, 0.75f, true);
     private final Set<ResourceLimits> making = new HashSet<>();
     private boolean closed;
 
-    /** @param maker runs the making of spares; its tasks must not run on a launch's path */
+    /** Spares of cgroups alone. @param maker runs the making of spares; its tasks must not run on a launch's path */
     CgroupSpares(Cgroups cgroups, Executor maker) {
+        this(cgroups, maker, cgroup -> Optional.empty());
+    }
+
+    /** @param starter starts a {@link WaitingLaunch} in a new spare cgroup, where it can; runs on {@code maker} */
+    CgroupSpares(Cgroups cgroups, Executor maker, Function<Cgroup, Optional<TopProcess>> starter) {
         this.cgroups = cgroups;
         this.maker = maker;
+        this.starter = starter;
+    }
+
+    /** A launch's cgroup, and the process waiting in it when the cgroup is a spare that has one. */
+    record Taken(Optional<Cgroup> cgroup, Optional<TopProcess> waiting) {
+    }
+
+    /** A spare cgroup and the process waiting in it, if any. */
+    private record Spare(Cgroup cgroup, Optional<TopProcess> waiting) {
+        void remove() {
+            waiting.ifPresent(p -> {
+                p.kill();
+                p.exitValue().whenComplete((value, failure) -> p.release());
+            });
+            cgroup.remove();
+        }
+    }
+
+    /** {@link #take(String, ResourceLimits, boolean)} for a launch that cannot feed a waiting process. */
+    Optional<Cgroup> take(String id, ResourceLimits limits) throws IOException {
+        return take(id, limits, false).cgroup();
     }
 
     /**
-     * The spare made with exactly {@code limits}, else a cgroup made now, named {@code id}, as
+     * The spare made with exactly {@code limits} (with its waiting process, which the caller then owns and
+     * must feed or kill) when {@code canFeed} or it has none; else a cgroup made now, named {@code id}, as
      * {@link Cgroups#create} does (empty without cgroups).
      */
-    Optional<Cgroup> take(String id, ResourceLimits limits) throws IOException {
-        Cgroup spare;
+    Taken take(String id, ResourceLimits limits, boolean canFeed) throws IOException {
+        Spare spare;
         synchronized (lock) {
-            spare = ready.remove(limits);
+            spare = ready.get(limits);
+            if (spare != null && (canFeed || spare.waiting().isEmpty())) {
+                ready.remove(limits);
+            } else {
+                spare = null;
+            }
         }
-        return spare != null ? Optional.of(spare) : cgroups.create(id, limits);
+        if (spare != null && spare.waiting().filter(p -> p.exitValue().isDone()).isPresent()) {
+            spare.remove(); // its process ended (killed from outside): make the cgroup as if there were no spare
+            spare = null;
+        }
+        return spare != null ? new Taken(Optional.of(spare.cgroup()), spare.waiting())
+                : new Taken(cgroups.create(id, limits), Optional.empty());
     }
 
     /** Makes a spare for {@code limits} on the executor, unless one is kept or being made already. */
@@ -84,13 +128,14 @@ final class CgroupSpares implements AutoCloseable {
     }
 
     private void make(ResourceLimits limits) {
-        Optional<Cgroup> made = Optional.empty();
+        Optional<Spare> made = Optional.empty();
         try {
-            made = cgroups.create("spare_" + names.incrementAndGet(), limits);
+            made = cgroups.create("spare_" + names.incrementAndGet(), limits)
+                    .map(cgroup -> new Spare(cgroup, starter.apply(cgroup)));
         } catch (IOException | RuntimeException e) {
             LOG.debug("Cannot make a spare cgroup; launches make their own: {}", e.getMessage());
         }
-        List<Cgroup> unwanted = new ArrayList<>();
+        List<Spare> unwanted = new ArrayList<>();
         synchronized (lock) {
             making.remove(limits);
             if (made.isPresent()) {
@@ -106,7 +151,7 @@ final class CgroupSpares implements AutoCloseable {
                 }
             }
         }
-        unwanted.forEach(Cgroup::remove);
+        unwanted.forEach(Spare::remove);
     }
 
     /** How many spares are kept now (for tests). */
@@ -122,12 +167,12 @@ final class CgroupSpares implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Cgroup> left;
+        List<Spare> left;
         synchronized (lock) {
             closed = true;
             left = List.copyOf(ready.values());
             ready.clear();
         }
-        left.forEach(Cgroup::remove);
+        left.forEach(Spare::remove);
     }
 }

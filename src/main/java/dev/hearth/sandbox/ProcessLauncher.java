@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one {@link SandboxLauncher}: creates the sandbox's cgroup, starts the {@link CommandPlan}'s process
@@ -76,7 +77,7 @@ final class ProcessLauncher implements SandboxLauncher {
         this.initBoost = initBoost;
         this.plan = plan;
         this.cgroups = cgroups;
-        this.spares = new CgroupSpares(cgroups, timer);
+        this.spares = new CgroupSpares(cgroups, timer, this::startWaiting);
         this.isolation = isolation;
         this.cores = cores;
         // Nothing in the kernel ties a plain process tree to the node: kill it on the way out, at least on
@@ -102,7 +103,24 @@ final class ProcessLauncher implements SandboxLauncher {
 
     @Override
     public Sandbox launch(SandboxSpec spec) throws IOException {
-        return start(spec, plan.processFor(spec), () -> true, true);
+        return start(spec, () -> plan.processFor(spec), () -> true, true);
+    }
+
+    /**
+     * A {@link WaitingLaunch} in a new spare cgroup, where the plan is bubblewrap's (which reads its options
+     * from a descriptor); started by the spawner's threads, as every sandbox, so that bubblewrap's
+     * parent-death signal is tied to a thread that lives as long as the launcher.
+     */
+    private Optional<TopProcess> startWaiting(Cgroup cgroup) {
+        if (closed || !(plan instanceof BwrapCommand bwrap)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(spawner.start(bwrap.waitingProcess(cgroup.procsFiles())));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot start a waiting launch; launches start their own: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -118,7 +136,7 @@ final class ProcessLauncher implements SandboxLauncher {
         }
         ProcessBuilder builder = plan.processFor(spec).redirectInput(ProcessBuilder.Redirect.PIPE);
         AtomicReference<ProcessStemSandbox> stem = new AtomicReference<>();
-        ProcessSandbox sandbox = start(spec, builder, () -> stem.get() == null || !stem.get().specialised(), false);
+        ProcessSandbox sandbox = start(spec, () -> builder, () -> stem.get() == null || !stem.get().specialised(), false);
         stem.set(new ProcessStemSandbox(sandbox, spec.pidLimit(), cores, plan.ownedTasks(), this::settleLater));
         return Optional.of(stem.get());
     }
@@ -162,17 +180,32 @@ final class ProcessLauncher implements SandboxLauncher {
      *              after the spawn: for plain launches, which a cold start waits for; a stem cell is launched
      *              ahead of any invoke and would only take the spare a cold start needs
      */
-    private ProcessSandbox start(SandboxSpec spec, ProcessBuilder builder, BooleanSupplier settleLaunchLimits,
+    private ProcessSandbox start(SandboxSpec spec, Supplier<ProcessBuilder> command, BooleanSupplier settleLaunchLimits,
                                  boolean spare) throws IOException {
         if (closed) {
             throw new IllegalStateException("sandbox launcher is closed");
         }
         ResourceLimits limits = ResourceLimits.of(spec, cores, plan.ownedTasks());
-        Optional<Cgroup> cgroup = spare ? spares.take(spec.id(), limits) : cgroups.create(spec.id(), limits);
+        Optional<byte[]> feed = spare && plan instanceof BwrapCommand bwrap ? bwrap.feed(spec) : Optional.empty();
+        CgroupSpares.Taken taken = spare ? spares.take(spec.id(), limits, feed.isPresent())
+                : new CgroupSpares.Taken(cgroups.create(spec.id(), limits), Optional.empty());
+        Optional<Cgroup> cgroup = taken.cgroup();
+        Optional<TopProcess> waiting = taken.waiting();
+        if (waiting.isPresent() && !fed(waiting.get(), feed.orElseThrow())) {
+            // It died meanwhile: start this launch the ordinary way, in a cgroup of its own.
+            cgroup.ifPresent(Cgroup::remove);
+            cgroup = cgroups.create(spec.id(), limits);
+            waiting = Optional.empty();
+        }
         TopProcess process;
         try {
-            cgroup.ifPresent(c -> builder.command(Cgroup.joinThenExec(c.procsFiles(), List.copyOf(builder.command()))));
-            process = spawner.start(builder);
+            if (waiting.isPresent()) {
+                process = waiting.get();
+            } else {
+                ProcessBuilder builder = command.get();
+                cgroup.ifPresent(c -> builder.command(Cgroup.joinThenExec(c.procsFiles(), List.copyOf(builder.command()))));
+                process = spawner.start(builder);
+            }
         } catch (IOException | RuntimeException e) {
             cgroup.ifPresent(Cgroup::remove);
             throw e;
@@ -193,6 +226,22 @@ final class ProcessLauncher implements SandboxLauncher {
             throw new IllegalStateException("sandbox launcher is closed");
         }
         return sandbox;
+    }
+
+    /**
+     * Writes the launch down the waiting process's standard input and closes it: the process becomes the
+     * sandbox. False if it cannot be fed (it died meanwhile); it is then killed and released.
+     */
+    private static boolean fed(TopProcess waiting, byte[] feed) {
+        try (var in = waiting.stdin()) {
+            in.write(feed);
+            return true;
+        } catch (IOException e) {
+            LOG.debug("A waiting launch could not be fed; starting the sandbox anew: {}", e.getMessage());
+            waiting.kill();
+            waiting.exitValue().whenComplete((value, failure) -> waiting.release());
+            return false;
+        }
     }
 
     /**

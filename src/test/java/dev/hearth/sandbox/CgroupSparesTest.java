@@ -263,4 +263,69 @@ class CgroupSparesTest {
 
         assertThat(memoryNode).doesNotExist();
     }
+
+    @Test
+    void withBubblewrap_theNextLaunchBecomesTheProcessWaitingInTheSpare_withTheSameViewAsAFreshStart() throws Exception {
+        String tag = "node-" + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Cgroups cgroups = realCgroupsOrSkip(tag);
+        assumeTrue(HostProbe.run().bwrap().isPresent(), "bubblewrap needed");
+        launcher = bwrapLauncher(cgroups);
+        Path procs = CgroupMounts.read().v1().get("memory").resolve("hearth").resolve(tag).resolve("spare_1").resolve("cgroup.procs");
+        Path task = Runs.taskDir(data, "task", "ls /proc/self/fd | tr '\\n' ' '; echo; readlink /proc/self/fd/0;"
+                + " printf '%s|' \"$MULTI\" \"$DASHES\"; echo \"$0\"");
+        var env = java.util.Map.of("PATH", "/usr/bin:/bin", "MULTI", "two\nlines", "DASHES", "--");
+        Runs.Result first = Runs.run(launcher, Runs.spec(task, task, List.of("/var/task/run.sh"), env));
+        await().atMost(java.time.Duration.ofSeconds(3)).until(() -> Files.exists(procs) && !CgroupFiles.pids(procs).isEmpty());
+        long waiting = CgroupFiles.pids(procs).getFirst();
+
+        Runs.Result second = Runs.run(launcher, Runs.spec(task, task, List.of("/var/task/run.sh"), env));
+
+        assertThat(second.sandbox().pid()).isEqualTo(waiting);
+        assertThat(second.stdout()).isEqualTo(first.stdout());
+        assertThat(second.stdout()).isEqualTo("0 1 2 3 \n/dev/null\ntwo\nlines|--|/var/task/run.sh\n");
+        assertThat(second.status().describe()).isEqualTo("exit status 0");
+    }
+
+    @Test
+    void withBubblewrap_aWaitingProcessKilledFromOutside_leavesTheLaunchToStartItsOwn_andCloseLeavesNothing() throws Exception {
+        String tag = "node-" + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Cgroups cgroups = realCgroupsOrSkip(tag);
+        assumeTrue(HostProbe.run().bwrap().isPresent(), "bubblewrap needed");
+        launcher = bwrapLauncher(cgroups);
+        Path memoryNode = CgroupMounts.read().v1().get("memory").resolve("hearth").resolve(tag);
+        Path task = Runs.taskDir(data, "task", "echo up");
+        assertThat(Runs.run(launcher, Runs.script(task, task)).stdout()).isEqualTo("up\n");
+        Path procs = memoryNode.resolve("spare_1").resolve("cgroup.procs");
+        await().atMost(java.time.Duration.ofSeconds(3)).until(() -> Files.exists(procs) && !CgroupFiles.pids(procs).isEmpty());
+        long waiting = CgroupFiles.pids(procs).getFirst();
+        ProcessHandle.of(waiting).orElseThrow().destroyForcibly();
+        await().atMost(java.time.Duration.ofSeconds(3)).until(() -> CgroupFiles.pids(procs).isEmpty());
+
+        Runs.Result r = Runs.run(launcher, Runs.script(task, task));
+
+        assertThat(r.stdout()).isEqualTo("up\n");
+        assertThat(r.sandbox().pid()).isNotEqualTo(waiting);
+        Path next = memoryNode.resolve("spare_2").resolve("cgroup.procs");
+        await().atMost(java.time.Duration.ofSeconds(3)).until(() -> Files.exists(next) && !CgroupFiles.pids(next).isEmpty());
+        long nextWaiting = CgroupFiles.pids(next).getFirst();
+
+        launcher.close();
+        launcher = null;
+
+        assertThat(memoryNode).doesNotExist();
+        await().atMost(java.time.Duration.ofSeconds(3)).until(() -> ProcessHandle.of(nextWaiting).map(Runs::dead).orElse(true));
+    }
+
+    /** A bubblewrap launcher like {@link Sandboxes#detect}'s, on the given cgroups. */
+    private SandboxLauncher bwrapLauncher(Cgroups cgroups) throws IOException {
+        HostProbe host = HostProbe.run();
+        Path work = data.resolve("work2");
+        Path etc = Files.createDirectories(work.resolve("etc"));
+        Path passwd = Files.writeString(etc.resolve("passwd"), host.user().passwd());
+        Path group = Files.writeString(etc.resolve("group"), host.user().group());
+        Path empty = Runs.emptyDir(work, "empty");
+        BwrapCommand command = new BwrapCommand(host.bwrap().orElseThrow(), SystemView.args(Path.of("/"), passwd, group),
+                host.sizedTmp(), host.userSwitch(), empty, work.toAbsolutePath().normalize());
+        return new ProcessLauncher(command, cgroups, new Isolation(true, cgroups.version(), -1, cgroups.advice()), 2);
+    }
 }
