@@ -629,16 +629,7 @@ class RuntimeClient {
 
   request(method, urlPath, body, headers = {}, options = {}) {
     return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-      let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
-      for (const [name, value] of Object.entries(headers)) {
-        head += `${name}: ${value}\r\n`;
-      }
-      if (payload !== undefined) {
-        head += `Content-Length: ${payload.length}\r\n`;
-      }
-      const bytes = payload === undefined ? Buffer.from(head + '\r\n', 'latin1')
-        : Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]);
+      const { payload, head, bytes } = encodeRequest(this.hostHeader, method, urlPath, body, headers);
       this.queue.push({ bytes, resolve, reject, pipelined: options.pipelined === true });
       this.pump();
       if (options.nextAhead === true && (payload === undefined || payload.length <= NEXT_AHEAD_MAX_BODY)
@@ -741,6 +732,39 @@ class RuntimeClient {
       process.stderr.write(`Request to Lambda Runtime '${urlPath}' failed: ${res.status} ${res.body.toString('utf8')}\n`);
     }
   }
+}
+
+/** A request's bytes: head (ended by an empty line) and body. */
+function encodeRequest(hostHeader, method, urlPath, body, headers) {
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    head += `${name}: ${value}\r\n`;
+  }
+  if (payload !== undefined) {
+    head += `Content-Length: ${payload.length}\r\n`;
+  }
+  const bytes = payload === undefined ? Buffer.from(head + '\r\n', 'latin1')
+    : Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]);
+  return { payload, head, bytes };
+}
+
+/**
+ * Runs the first event's own parsing and the result's encoding once on made-up bytes, right after the first
+ * /next is written: what they use of Node (Buffer's indexOf, toString and subarray, the answer's regular
+ * expressions, Buffer.concat) is compiled the first time it runs, which the runtime's code cache cannot hold.
+ * The platform ends the init phase before it sends the first event, which took 0.2-6.6 ms (BENCHMARKS.md), so
+ * this mostly runs while the process would wait; should the event come sooner, it is parsed by code this has
+ * compiled. Nothing here is seen by the function: a connection object without a socket, a result nobody sends.
+ */
+function rehearseFirstEvent() {
+  const connection = Object.assign(Object.create(Connection.prototype),
+    { closed: true, used: true, pending: [], buffer: Buffer.alloc(0) });
+  connection.pending.push({ resolve: (res) => JSON.parse(res.body.toString('utf8')), reject: () => {}, answered: false });
+  connection.onData(Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n'
+    + 'Lambda-Runtime-Aws-Request-Id: rehearsal\r\nContent-Length: 2\r\n\r\n{}', 'latin1'));
+  encodeRequest('127.0.0.1:9001', 'POST', `${API_PREFIX}/invocation/rehearsal/response`, serialize({}),
+    { 'Content-Type': 'application/json' });
 }
 
 function errorHeaders(errorType, cause) {
@@ -973,6 +997,7 @@ class Runtime {
     this.handler = handler;
     this.errorCallbacks = errorCallbacks;
     this.isAsync = handler.constructor?.name === 'AsyncFunction';
+    this.rehearsed = false;
     this.handleOnce = streamingMode(handler) === STREAM_RESPONSE ? this.handleOnceStreaming : this.handleOnceBuffered;
   }
 
@@ -991,7 +1016,12 @@ class Runtime {
   }
 
   async handleOnceBuffered() {
-    const { bodyJson, headers } = await this.client.nextInvocation();
+    const next = this.client.nextInvocation(); // asked (written) synchronously
+    if (!this.rehearsed) {
+      this.rehearsed = true;
+      rehearseFirstEvent();
+    }
+    const { bodyJson, headers } = await next;
     const id = headers['lambda-runtime-aws-request-id'];
     currentRequestId.set(id);
     const [callback, callbackContext, markCompleted] = this.buildCallbackContext(id);
