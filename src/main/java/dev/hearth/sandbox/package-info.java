@@ -17,6 +17,10 @@
  * writer's memory cgroup: on Hearth, files in {@code /tmp} count against the memory limit, where Lambda
  * backs {@code /tmp} by disk.
  *
+ * <p>A plain launch takes a cgroup made ahead with its limits ({@code CgroupSpares}), and with bubblewrap a
+ * shell already inside it that becomes bubblewrap when fed the launch ({@code WaitingLaunch}): joining a
+ * cgroup waits for an RCU grace period on cgroup v1 (about 10 ms), which then falls outside the launch.
+ *
  * <p>A stem cell ({@link dev.hearth.sandbox.StemSandbox}, from {@code launchStem}) is the same sandbox with
  * a pipe on standard input, started under a nominal memory limit; {@code specialise} gives its cgroup a
  * function's limits and hands the process its instructions. {@link dev.hearth.sandbox.TreeLinks} shows a
