@@ -271,18 +271,20 @@ class CgroupSparesTest {
         assumeTrue(HostProbe.run().bwrap().isPresent(), "bubblewrap needed");
         launcher = bwrapLauncher(cgroups);
         Path procs = CgroupMounts.read().v1().get("memory").resolve("hearth").resolve(tag).resolve("spare_1").resolve("cgroup.procs");
-        Path task = Runs.taskDir(data, "task", "ls /proc/self/fd | tr '\\n' ' '; echo; readlink /proc/self/fd/0;"
-                + " printf '%s|' \"$MULTI\" \"$DASHES\"; echo \"$0\"");
+        Path task = Runs.taskDir(data, "task", "");
+        // A runtime's sh -c script: a command word with newlines, a backslash and a trailing newline.
+        List<String> command = List.of("/bin/sh", "-c", "ls /proc/self/fd | tr '\\n' ' '; echo\nreadlink /proc/self/fd/0\n"
+                + "printf '%s|' \"$MULTI\" \"$DASHES\" \"$0\" 'back\\slash'; echo\n", "zeroth");
         var env = java.util.Map.of("PATH", "/usr/bin:/bin", "MULTI", "two\nlines", "DASHES", "--");
-        Runs.Result first = Runs.run(launcher, Runs.spec(task, task, List.of("/var/task/run.sh"), env));
+        Runs.Result first = Runs.run(launcher, Runs.spec(task, task, command, env));
         await().atMost(java.time.Duration.ofSeconds(3)).until(() -> Files.exists(procs) && !CgroupFiles.pids(procs).isEmpty());
         long waiting = CgroupFiles.pids(procs).getFirst();
 
-        Runs.Result second = Runs.run(launcher, Runs.spec(task, task, List.of("/var/task/run.sh"), env));
+        Runs.Result second = Runs.run(launcher, Runs.spec(task, task, command, env));
 
         assertThat(second.sandbox().pid()).isEqualTo(waiting);
         assertThat(second.stdout()).isEqualTo(first.stdout());
-        assertThat(second.stdout()).isEqualTo("0 1 2 3 \n/dev/null\ntwo\nlines|--|/var/task/run.sh\n");
+        assertThat(second.stdout()).isEqualTo("0 1 2 3 \n/dev/null\ntwo\nlines|--|zeroth|back\\slash|\n");
         assertThat(second.status().describe()).isEqualTo("exit status 0");
     }
 

@@ -12,17 +12,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WaitingLaunchTest {
 
     @Test
-    void feed_isTheCommandsWordCount_itsWordsOnePerLine_thenTheOptionsNulSeparated() {
-        byte[] feed = WaitingLaunch.feed(List.of("--setenv", "A", "two\nlines", "--"), List.of("/var/runtime/bootstrap", "x y"))
+    void feed_isTheCommandsWordCount_itsMarkedWordsOnePerLine_thenTheOptionsNulSeparated() {
+        byte[] feed = WaitingLaunch.feed(List.of("--setenv", "A", "two\nlines", "--"), List.of("/var/runtime/bootstrap", "x y", "-z"))
                 .orElseThrow();
 
         assertThat(new String(feed, StandardCharsets.UTF_8))
-                .isEqualTo("2\n/var/runtime/bootstrap\nx y\n--setenv\0A\0two\nlines\0--\0");
+                .isEqualTo("3\n-/var/runtime/bootstrap\n-x y\n--z\n--setenv\0A\0two\nlines\0--\0");
     }
 
     @Test
-    void feed_cannotCarryACommandWordWithANewline_orAnythingWithANul() {
-        assertThat(WaitingLaunch.feed(List.of(), List.of("a\nb"))).isEmpty();
+    void feed_writesACommandWordWithNewlinesForPrintfPercentB_backslashesDoubled() {
+        byte[] feed = WaitingLaunch.feed(List.of(), List.of("echo a\\n\necho b\n")).orElseThrow();
+
+        assertThat(new String(feed, StandardCharsets.UTF_8)).isEqualTo("1\n%echo a\\\\n\\0012echo b\\0012\n");
+    }
+
+    @Test
+    void feed_cannotCarryANul() {
         assertThat(WaitingLaunch.feed(List.of(), List.of("a\0b"))).isEmpty();
         assertThat(WaitingLaunch.feed(List.of("--setenv", "A", "a\0b"), List.of("x"))).isEmpty();
     }
