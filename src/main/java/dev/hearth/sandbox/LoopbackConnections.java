@@ -5,7 +5,6 @@ import dev.hearth.os.SocketDiag;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,22 +119,65 @@ public final class LoopbackConnections {
         return String.format(Locale.ROOT, "%04X", port);
     }
 
+    /**
+     * The descriptor numbers that held the connection in recent answers, latest first, at most
+     * {@link #HINTS}. A runtime opens the same files in the same order at every start, so its Runtime API
+     * connection gets the same number each time: one {@code readlink} of that number usually settles the
+     * question, where the listing reads every descriptor the process has (0.25 of a 0.7 ms check, on the
+     * cold start's path when the runtime's first request comes before the verdict). Only an order to look
+     * in: a number that links elsewhere is passed over and the listing follows, so the answer is the same.
+     * Replaced whole (copy on write); an update lost between two threads costs one listing, nothing else.
+     */
+    private static volatile int[] recentFds = new int[0];
+    private static final int HINTS = 4;
+
     private static boolean holds(long pid, String link) {
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
+        Path dir = PROC.resolve(Long.toString(pid)).resolve("fd");
+        for (int hint : recentFds) {
+            if (linksTo(dir.resolve(Integer.toString(hint)), link)) {
+                remember(hint);
+                return true;
+            }
+        }
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir)) {
             for (Path fd : fds) {
-                try {
-                    if (link.equals(Files.readSymbolicLink(fd).toString())) {
-                        return true;
-                    }
-                } catch (NoSuchFileException closedMeanwhile) {
-                    // the descriptor was closed while we looked
-                } catch (IOException e) {
-                    // unreadable descriptor: not ours to judge
+                if (linksTo(fd, link)) {
+                    remember(Integer.parseInt(fd.getFileName().toString()));
+                    return true;
                 }
             }
         } catch (IOException e) {
             return false; // the process exited
         }
         return false;
+    }
+
+    private static boolean linksTo(Path fd, String link) {
+        try {
+            return link.equals(Files.readSymbolicLink(fd).toString());
+        } catch (IOException e) {
+            return false; // no such descriptor (closed meanwhile), or unreadable: not ours to judge
+        }
+    }
+
+    /** Puts {@code fd} first among {@link #recentFds}. */
+    private static void remember(int fd) {
+        int[] hints = recentFds;
+        if (hints.length > 0 && hints[0] == fd) {
+            return;
+        }
+        int[] next = new int[Math.min(HINTS, hints.length + 1)];
+        next[0] = fd;
+        for (int i = 0, j = 1; i < hints.length && j < next.length; i++) {
+            if (hints[i] != fd) {
+                next[j++] = hints[i];
+            }
+        }
+        recentFds = next;
+    }
+
+    /** The hinted descriptor numbers, latest first (for tests). */
+    static int[] recentDescriptors() {
+        return recentFds.clone();
     }
 }
