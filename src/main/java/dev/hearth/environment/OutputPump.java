@@ -101,14 +101,28 @@ final class OutputPump implements Runnable {
         return drained;
     }
 
-    /** Runs {@code callback} once, as soon as the pump is drained (at once if it is now). */
+    /**
+     * Runs {@code callback} once, as soon as the pump is drained (at once if it is now). The flag alone is not
+     * enough: it stays set while the pump sleeps in its read, so output written just before this call (the
+     * function's last lines, then its result) would count as drained until the pump's thread wakes. Bytes
+     * still waiting in the stream mean the pump has more to hand on, and it runs the callback once it has.
+     * What is left is the instant between the pump's read taking the bytes and its clearing the flag.
+     */
     void whenDrained(Runnable callback) {
         onDrained.set(callback);
-        if (drained) {
+        if (drained && nothingWaiting()) {
             Runnable mine = onDrained.getAndSet(null);
             if (mine != null) {
                 mine.run();
             }
+        }
+    }
+
+    private boolean nothingWaiting() {
+        try {
+            return in.available() == 0;
+        } catch (IOException e) {
+            return true; // closed: nothing more will come
         }
     }
 

@@ -8,9 +8,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,6 +105,31 @@ class OutputPumpTest {
     }
 
     @Test
+    void whenDrained_waitsForOutputWrittenWhileThePumpStillSleepsInItsRead() throws Exception {
+        SlowWakingStream in = new SlowWakingStream();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        OutputPump pump = new OutputPump(in, lines::addAll, () -> { });
+        Thread reader = Thread.ofVirtual().start(pump);
+        await().until(pump::drained);
+
+        // The function prints, then posts its result; the pump's thread has not woken yet.
+        in.write("printed before the result\n".getBytes(StandardCharsets.UTF_8));
+        AtomicBoolean sawLine = new AtomicBoolean();
+        CountDownLatch fired = new CountDownLatch(1);
+        pump.whenDrained(() -> {
+            sawLine.set(lines.contains("printed before the result"));
+            fired.countDown();
+        });
+        assertThat(fired.getCount()).isEqualTo(1);
+        in.wake.countDown();
+
+        assertThat(fired.await(3, TimeUnit.SECONDS)).isTrue();
+        assertThat(sawLine).isTrue();
+        in.write(new byte[0]);
+        reader.join(3000);
+    }
+
+    @Test
     void whenDrained_firesAtOnceWhenNothingIsPending() {
         OutputPump pump = new OutputPump(new ByteArrayInputStream(new byte[0]), batch -> { }, () -> { });
         pump.run();
@@ -117,6 +145,49 @@ class OutputPumpTest {
             latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A stream whose first read with output waiting returns it only once {@code wake} is counted down, as a
+     * reader thread that the kernel has not scheduled yet; {@code available} sees the waiting output at once.
+     */
+    private static final class SlowWakingStream extends InputStream {
+        final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
+        final Semaphore written = new Semaphore(0);
+        final CountDownLatch wake = new CountDownLatch(1);
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                written.acquire();
+                byte[] chunk = pending.peek();
+                if (chunk.length == 0) {
+                    return -1;
+                }
+                wake.await();
+                pending.remove();
+                System.arraycopy(chunk, 0, b, off, chunk.length);
+                return chunk.length;
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+            }
+        }
+
+        void write(byte[] chunk) {
+            pending.add(chunk);
+            written.release();
+        }
+
+        @Override
+        public int available() {
+            byte[] next = pending.peek();
+            return next == null ? 0 : next.length;
         }
     }
 
