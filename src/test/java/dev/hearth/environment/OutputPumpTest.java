@@ -9,10 +9,8 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +84,7 @@ class OutputPumpTest {
         Thread reader = Thread.ofVirtual().start(pump);
         await().until(pump::drained);
 
-        in.chunks.put("printed before the result\n".getBytes(StandardCharsets.UTF_8));
+        in.write("printed before the result\n".getBytes(StandardCharsets.UTF_8));
         await().until(() -> !pump.drained());
         AtomicBoolean sawLine = new AtomicBoolean();
         CountDownLatch fired = new CountDownLatch(1);
@@ -99,14 +97,14 @@ class OutputPumpTest {
 
         assertThat(fired.await(3, TimeUnit.SECONDS)).isTrue();
         assertThat(sawLine).isTrue();
-        in.chunks.put(new byte[0]);
+        in.write(new byte[0]);
         reader.join(3000);
         assertThat(pump.drained()).isTrue();
     }
 
     @Test
     void whenDrained_waitsForOutputWrittenWhileThePumpStillSleepsInItsRead() throws Exception {
-        SlowWakingStream in = new SlowWakingStream();
+        ChunkStream in = ChunkStream.slowWaking();
         List<String> lines = new CopyOnWriteArrayList<>();
         OutputPump pump = new OutputPump(in, lines::addAll, () -> { });
         Thread reader = Thread.ofVirtual().start(pump);
@@ -149,13 +147,20 @@ class OutputPumpTest {
     }
 
     /**
-     * A stream whose first read with output waiting returns it only once {@code wake} is counted down, as a
-     * reader thread that the kernel has not scheduled yet; {@code available} sees the waiting output at once.
+     * A stream whose reads hand out written chunks, blocking in between; an empty chunk ends it. A read that
+     * finds output waiting returns it only once {@code wake} is open (it is unless a test closes it first),
+     * as a reader thread the kernel has not scheduled yet; {@code available} sees waiting output at once.
      */
-    private static final class SlowWakingStream extends InputStream {
+    private static final class ChunkStream extends InputStream {
         final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
         final Semaphore written = new Semaphore(0);
-        final CountDownLatch wake = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(0);
+
+        static ChunkStream slowWaking() {
+            ChunkStream stream = new ChunkStream();
+            stream.wake = new CountDownLatch(1);
+            return stream;
+        }
 
         @Override
         public int read() {
@@ -188,35 +193,6 @@ class OutputPumpTest {
         public int available() {
             byte[] next = pending.peek();
             return next == null ? 0 : next.length;
-        }
-    }
-
-    /** A stream whose reads hand out queued chunks, blocking in between; an empty chunk ends it. */
-    private static final class ChunkStream extends InputStream {
-        final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
-
-        @Override
-        public int read() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                byte[] chunk = chunks.take();
-                if (chunk.length == 0) {
-                    return -1;
-                }
-                System.arraycopy(chunk, 0, b, off, chunk.length);
-                return chunk.length;
-            } catch (InterruptedException e) {
-                throw new InterruptedIOException();
-            }
-        }
-
-        @Override
-        public int available() {
-            return chunks.isEmpty() ? 0 : 1;
         }
     }
 }
