@@ -34,13 +34,20 @@ const { importModule, quietBinding } = exports;
  * warning silently: a function calling process.binding('v8') itself is not warned again.
  */
 function relaxableV8Flags() {
-  const given = process.execArgv.filter((arg) => /^--(expose[-_]gc|max[-_]old[-_]space[-_]size=\d+)$/.test(arg));
-  const applicable = given.length > 0 && !/expose.gc|old.space/.test(process.env.NODE_OPTIONS ?? '');
+  // Which flags were given is found at the first relax(), which runs before any of the function's code, as
+  // before at the start: only the starts that relax need these regular expressions, and V8 compiles each at its
+  // first use (no code cache holds them), which cost a CommonJS handler's start about 0.1 ms for nothing.
+  let given;
+  let applicable;
   let setFlagsFromString;
   let restored = false;
   return {
     get restored() { return restored; },
     relax: () => {
+      if (applicable === undefined) {
+        given = process.execArgv.filter((arg) => /^--(expose[-_]gc|max[-_]old[-_]space[-_]size=\d+)$/.test(arg));
+        applicable = given.length > 0 && !/expose.gc|old.space/.test(process.env.NODE_OPTIONS ?? '');
+      }
       if (!applicable || restored || setFlagsFromString !== undefined) {
         return;
       }
@@ -89,7 +96,6 @@ const userRequire = createRequire(AWS_ENTRY);
 process.argv[1] = AWS_ENTRY;
 
 const API_PREFIX = '/2018-06-01/runtime';
-const FUNCTION_EXPR = /^([^.]*)\.(.*)$/;
 const RELATIVE_PATH_SUBSTRING = '..';
 const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
@@ -362,7 +368,11 @@ class HandleTransport {
     };
     request.async = false;
     request.buffer = bytes; // held until libuv has written it all, as net holds it
-    const err = this.handle.writeBuffer(request, bytes);
+    // A string (a request without a body) goes as net writes a 'latin1' string: libuv copies what it cannot write
+    // at once. Where a Node.js line has no such method, it is made a Buffer first.
+    const err = typeof bytes !== 'string' ? this.handle.writeBuffer(request, bytes)
+      : typeof this.handle.writeLatin1String === 'function' ? this.handle.writeLatin1String(request, bytes)
+        : this.handle.writeBuffer(request, Buffer.from(bytes, 'latin1'));
     if (err < 0) {
       process.nextTick(() => this.end(systemError(err, 'write')));
     }
@@ -411,7 +421,7 @@ class SocketTransport {
   }
 
   write(bytes) {
-    this.socket.write(bytes);
+    this.socket.write(bytes, 'latin1'); // the encoding applies to a string only (a request without a body)
   }
 
   ref() {
@@ -425,6 +435,16 @@ class SocketTransport {
   destroy() {
     this.socket.destroy();
   }
+}
+
+/**
+ * Whether {@code host} reads as /^\d{1,3}(\.\d{1,3}){3}$/ (four groups of one to three ASCII digits), without the
+ * regular expression: V8 compiles one at its first use, on the cold start's way to its first /next.
+ */
+function isIPv4Literal(host) {
+  const parts = host.split('.');
+  return parts.length === 4 && parts.every((part) => part.length >= 1 && part.length <= 3
+    && [...part].every((c) => c >= '0' && c <= '9'));
 }
 
 /**
@@ -442,7 +462,7 @@ class Connection {
       close: () => this.onClose(new Error('socket hang up')),
     };
     // The Runtime API's address is an IP literal; a host name (the bootstrap run by hand) goes through net's lookup.
-    const literal = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+    const literal = isIPv4Literal(host) || host.includes(':');
     this.socket = tcpBindings !== undefined && literal ? new HandleTransport(host, port, sink)
       : new SocketTransport(host, port, sink);
     this.socket.unref();
@@ -607,7 +627,10 @@ const NEXT_AHEAD_MAX_HEAD = 8000;
 class RuntimeClient {
   constructor(address) {
     const separator = address.lastIndexOf(':');
-    this.hostname = address.substring(0, separator).replace(/^\[|\]$/g, '');
+    // An IPv6 address's brackets come off (what /^\[|\]$/g removed, without a regular expression to compile).
+    const host = address.substring(0, separator);
+    const opened = host.startsWith('[') ? host.substring(1) : host;
+    this.hostname = opened.endsWith(']') ? opened.substring(0, opened.length - 1) : opened;
     this.port = parseInt(address.substring(separator + 1), 10);
     this.hostHeader = address;
     this.connection = undefined;
@@ -734,7 +757,12 @@ class RuntimeClient {
   }
 }
 
-/** A request's bytes: head (ended by an empty line) and body. */
+/**
+ * A request's bytes: head (ended by an empty line) and body. Without a body (every /next) they stay a string,
+ * which the transport writes as latin1: the first Buffer.from(string) of a process costs about 0.1 ms (Node's
+ * code for it is compiled at its first use), which the first /next would pay on the cold start's critical path;
+ * the first result's Buffer is made by rehearseFirstEvent, while the platform sends the event.
+ */
 function encodeRequest(hostHeader, method, urlPath, body, headers) {
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
@@ -744,8 +772,7 @@ function encodeRequest(hostHeader, method, urlPath, body, headers) {
   if (payload !== undefined) {
     head += `Content-Length: ${payload.length}\r\n`;
   }
-  const bytes = payload === undefined ? Buffer.from(head + '\r\n', 'latin1')
-    : Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]);
+  const bytes = payload === undefined ? `${head}\r\n` : Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]);
   return { payload, head, bytes };
 }
 
@@ -791,12 +818,18 @@ function moduleRootAndHandler(fullHandlerString) {
   return [moduleRoot, handlerString];
 }
 
+/**
+ * AWS's split of `module.function`, /^([^.]*)\.(.*)$/: the module up to the first dot, the rest after it, which
+ * may hold no line terminator (`.` matches none). Without the regular expression, which V8 would compile on every
+ * cold start's critical path (no code cache holds it).
+ */
 function splitHandlerString(handler) {
-  const match = handler.match(FUNCTION_EXPR);
-  if (!match || match.length !== 3) {
+  const dot = handler.indexOf('.');
+  const rest = dot < 0 ? '' : handler.substring(dot + 1);
+  if (dot < 0 || ['\n', '\r', '\u2028', '\u2029'].some((terminator) => rest.includes(terminator))) {
     throw new MalformedHandlerName('Bad handler');
   }
-  return [match[1], match[2]];
+  return [handler.substring(0, dot), rest];
 }
 
 function resolveHandler(object, nestedProperty) {
