@@ -1188,8 +1188,23 @@ def _run_hooks(hooks, error_type, post_error, exit_code):
         sys.exit(exit_code)
 
 
-def main(early=None, stem_cell=False):
-    """Runs the runtime; {early} is a connection opened ahead, {stem_cell} whether to wait as a cell first."""
+def _resume_collection(paused):
+    """Turns the collector back on as it was before bootstrap paused it (bootstrap._pause_collection), without
+    the walk: every object made so far goes to the oldest generation (freeze, then unfreeze, each a list splice),
+    where a plain start's would have gone after the walk, and the young generations count from zero. The
+    function's code runs with the collector on, its thresholds unchanged, nothing frozen, and gc in sys.modules
+    only if it was there before."""
+    gc, imported = paused
+    gc.freeze()
+    gc.unfreeze()
+    gc.enable()
+    if not imported:
+        sys.modules.pop("gc", None)
+
+
+def main(early=None, stem_cell=False, paused=None):
+    """Runs the runtime; {early} is a connection opened ahead, {stem_cell} whether to wait as a cell first,
+    {paused} the collector bootstrap paused (or None)."""
     global _current_request_id, _current_tenant_id
     # Set by the platform for a SnapStart template only; the function never sees it.
     fork_server = os.environ.pop("HEARTH_SNAPSHOT_FORK", None) == "1"
@@ -1206,6 +1221,8 @@ def main(early=None, stem_cell=False):
     client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     client.adopt(early)
     handler_name = os.environ.get("_HANDLER", "")
+    if paused is not None:
+        _resume_collection(paused)
     try:
         setup_logging()
         request_handler = get_handler(handler_name)
