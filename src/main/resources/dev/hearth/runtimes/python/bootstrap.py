@@ -28,10 +28,10 @@ import sys
 
 def _pause_collection():
     """Turns the cyclic garbage collector off for the runtime's own start; hearth_runtime.main turns it back on
-    before the function's code runs. Python's start-up runs about ten young collections, whose survivors wait in
-    the middle generation, so the next young collection, due a few hundred allocations into the runtime's import, walks
-    every object the interpreter and the runtime have made so far (0.6-0.8 ms here), only to find them all
-    alive. Returns (gc, whether gc had been imported before)."""
+    before the function's code runs. Python's start-up runs about ten young collections, whose survivors wait
+    in the middle generation, so the next young collection, due a few hundred allocations into the runtime's
+    import, walks every object the interpreter and the runtime have made so far (0.6-0.8 ms here), only to
+    find them all alive. Returns (gc, whether gc had been imported before)."""
     imported = "gc" in sys.modules
     import gc
     gc.disable()
