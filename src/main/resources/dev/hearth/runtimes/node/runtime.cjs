@@ -470,7 +470,9 @@ class Connection {
     this.used = false;
     /** The requests written and not yet answered, oldest first. */
     this.pending = [];
-    this.buffer = Buffer.alloc(0);
+    // What has been read and not yet consumed: nothing until the first chunk (not Buffer.alloc(0), whose code
+    // Node compiles at its first call, about 0.08 ms of the way to the first /next).
+    this.buffer = undefined;
   }
 
   exchange(bytes) {
@@ -490,7 +492,7 @@ class Connection {
     if (first !== undefined && first.closeDelimited) {
       // A response without a length ends with the connection.
       this.pending.shift();
-      first.resolve({ status: first.status, headers: first.headers, body: this.buffer });
+      first.resolve({ status: first.status, headers: first.headers, body: this.buffer ?? Buffer.alloc(0) });
     } else if (first !== undefined) {
       this.pending.shift();
       err.answered = first.answered;
@@ -511,7 +513,7 @@ class Connection {
   }
 
   onData(chunk) {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.buffer = this.buffer === undefined || this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     while (this.pending.length > 0 && this.buffer.length > 0 && this.readAnswer(this.pending[0])) {
       // the next pipelined request's answer may be in the same bytes
     }
