@@ -91,7 +91,9 @@ const util = require('node:util');
 // name (AWS's "Require stack" in Runtime.ImportModuleError messages names it), process.argv[1] names it,
 // and, as under an ES-module entry, there is no main module (require.main is undefined in the user's
 // modules) and no entry of ours in require.cache (index.cjs removes its own; this file is never in it).
-const AWS_ENTRY = path.join(__dirname, 'index.mjs');
+// path.resolve, not path.join (the same for an absolute directory): Node's loader has compiled resolve for the
+// entry already, and path.join's first call costs 0.06-0.09 ms more (its code compiled then), on every cold start.
+const AWS_ENTRY = path.resolve(__dirname, 'index.mjs');
 const userRequire = createRequire(AWS_ENTRY);
 process.argv[1] = AWS_ENTRY;
 
@@ -866,7 +868,7 @@ function hasFolderPackageJsonTypeModule(folder) {
   if (folder.endsWith('/node_modules')) {
     return false;
   }
-  const packageJson = path.join(folder, 'package.json');
+  const packageJson = path.resolve(folder, 'package.json'); // folder is absolute: what path.join gives (see AWS_ENTRY)
   if (fs.existsSync(packageJson)) {
     try {
       const pkg = JSON.parse(fs.readFileSync(packageJson));
