@@ -137,6 +137,23 @@ class PlainProcessLauncherTest {
     }
 
     @Test
+    void withCgroups_kill_endsEvenAProcessThatLeftTheTreeButNotItsCgroup() throws Exception {
+        Path task = Runs.taskDir(data, "task", "(setsid sleep 30 & echo $!); echo started; exec sleep 30");
+        Sandbox sandbox = plain(cgroupsOrSkip()).launch(Runs.script(task, task));
+        try (sandbox) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(sandbox.stdout()));
+            ProcessHandle orphan = ProcessHandle.of(Long.parseLong(out.readLine())).orElseThrow();
+            assertThat(out.readLine()).isEqualTo("started");
+            assertThat(ProcessHandle.of(sandbox.pid()).orElseThrow().descendants()).doesNotContain(orphan);
+
+            sandbox.kill();
+
+            assertThat(sandbox.exit().get(2, TimeUnit.SECONDS).describe()).isEqualTo("signal: killed");
+            await().atMost(Duration.ofSeconds(2)).until(() -> Runs.dead(orphan));
+        }
+    }
+
+    @Test
     void withCgroups_limitsMemory_andMeasuresIt() throws Exception {
         SandboxLauncher l = plain(cgroupsOrSkip());
         Path task = Runs.taskDir(data, "task", "exec /usr/bin/python3 -c 'b = b\"x\" * (300 * 1024 * 1024)'");
